@@ -193,6 +193,9 @@ class Article(Base):
     text_sha256: Mapped[str] = mapped_column(
         String(64), comment="SHA-256 of normalized_text: the exact-duplicate key."
     )
+    deduplicated_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="When the dedupe stage decided about it."
+    )
     extracted_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), comment="When event extraction ran on it (null for duplicates)."
     )

@@ -56,11 +56,16 @@ class TransientError(MarsadError):
 
 
 class StageError(MarsadError):
-    """A pipeline stage failed on one document; counted against its attempts."""
+    """A pipeline stage failed on one document.
 
-    def __init__(self, stage: str, message: str) -> None:
+    A permanent error (the input can never succeed) fails the document at once; any other is counted
+    against its attempts and retried with backoff.
+    """
+
+    def __init__(self, stage: str, message: str, *, permanent: bool = False) -> None:
         super().__init__(f"{stage}: {message}")
         self.stage = stage
+        self.permanent = permanent
 
 
 class ServiceError(MarsadError):

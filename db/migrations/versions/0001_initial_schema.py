@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:56:08.635747
+Create Date: 2026-11-22 22:58:37.054544
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def upgrade() -> None:
     sa.Column('url', sa.Text(), nullable=True, comment='Where the article was published, when known.'),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True, comment='Publication time, when known.'),
     sa.Column('text_sha256', sa.String(length=64), nullable=False, comment='SHA-256 of normalized_text: the exact-duplicate key.'),
+    sa.Column('deduplicated_at', sa.DateTime(timezone=True), nullable=True, comment='When the dedupe stage decided about it.'),
     sa.Column('extracted_at', sa.DateTime(timezone=True), nullable=True, comment='When event extraction ran on it (null for duplicates).'),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False, comment='When the row was written.'),
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], name=op.f('fk_articles_document_id_documents'), ondelete='CASCADE'),
