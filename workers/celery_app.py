@@ -29,6 +29,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "or set BROKER_URL=redis://host:6379/0"
         )
     return {
+        "marsad_settings": settings,  # read by the tasks, so one process can host apps for several setups
         "broker_url": settings.broker_url,
         "broker_connection_retry_on_startup": True,
         "broker_connection_max_retries": None,  # keep trying while Redis is away; never exit

@@ -29,7 +29,11 @@ def _bare_or_prefixed(name: str) -> AliasChoices:
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="MARSAD_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="MARSAD_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
     )
 
     database_url: str | None = Field(

@@ -12,7 +12,8 @@ from workers.outbox import celery_enqueue
 from workers.pipeline import run_documents
 from workers.reconcile import reconcile
 from workers.retry import TRANSIENT_ERRORS, claim_attempts, compute_backoff, is_transient
-from workers.settings import Settings, get_settings
+from workers.errors import ConfigurationError
+from workers.settings import Settings
 from workers.status import TaskName
 
 log = logging.getLogger(__name__)
@@ -27,16 +28,16 @@ def database_for(url: str) -> Database:
     return Database(url)
 
 
-def _context() -> tuple[Settings, Database]:
-    settings = get_settings()
+def _context(task: Task) -> tuple[Settings, Database]:
+    settings: Settings = task.app.conf.marsad_settings
     if settings.database_url is None:
-        raise RuntimeError("DATABASE_URL is not set in the worker's environment")
+        raise ConfigurationError("DATABASE_URL is not set in the worker's environment")
     return settings, database_for(settings.database_url)
 
 
 @shared_task(bind=True, name=TaskName.PROCESS_DOCUMENTS.value, max_retries=MAX_TRANSIENT_RETRIES)
 def process_documents(self: Task, document_ids: list[int]) -> dict[str, int]:
-    settings, database = _context()
+    settings, database = _context(self)
     try:
         claim = claim_attempts(database, document_ids, settings.max_attempts)
         outcome = run_documents(database, claim.ready, settings.max_attempts)
@@ -63,7 +64,7 @@ def process_documents(self: Task, document_ids: list[int]) -> dict[str, int]:
 
 @shared_task(bind=True, name=TaskName.RECONCILE.value)
 def reconcile_documents(self: Task) -> int:
-    settings, database = _context()
+    settings, database = _context(self)
     sent = reconcile(database, celery_enqueue(self.app, settings.task_batch_size), settings.stuck_after)
     if sent:
         log.info("reconciler re-sent %d stuck document(s)", sent)

@@ -48,12 +48,13 @@ def _base_letter(match: re.Match[str]) -> str:
 
 
 def display_text(text: str) -> str:
-    """Text for people: original letters, no invisible controls, plain spaces, base Arabic letters."""
+    """Text for people: original letters, no invisible controls, plain spaces, base Arabic letters,
+    one paragraph a line."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.translate(_DISPLAY_TABLE)
     text = _PRESENTATION_FORMS.sub(_base_letter, text)
     lines = (_WHITESPACE.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(lines).strip()
+    return "\n".join(line for line in lines if line)  # one paragraph a line
 
 
 def normalize_for_matching(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 
 from workers.errors import Reason, RejectedInput
 
@@ -27,6 +27,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # Share of control characters above which text decoded by the Windows-1256 fallback is judged binary.
 _MAX_CONTROL_SHARE = 0.01
+# Control characters (Unicode category Cc) other than tab, line feed, vertical tab, form feed, return.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -52,26 +54,29 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 raise RejectedInput(
                     Reason.UNDECODABLE, f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}"
                 ) from exc
-            return _non_empty(text), "utf-16" if encoding == "utf-16" else "utf-8"
+            return _checked(text), "utf-16" if encoding == "utf-16" else "utf-8"
     binary = sniff_binary(data)
     if binary is not None:
         raise RejectedInput(Reason.BINARY_CONTENT, f"this is a {binary}, not text")
     if b"\x00" in data:
         raise RejectedInput(Reason.BINARY_CONTENT, "the file holds NUL bytes: binary data, not text")
     try:
-        return _non_empty(data.decode("utf-8")), "utf-8"
+        return _checked(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
     text = data.decode("windows-1256", errors="replace")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f")
-    if "\ufffd" in text or controls > _MAX_CONTROL_SHARE * len(text):
+    if "\ufffd" in text:
         raise RejectedInput(
             Reason.UNDECODABLE, "not valid UTF-8, UTF-16 (with byte-order mark) or Windows-1256 text"
         )
-    return _non_empty(text), "windows-1256"
+    return _checked(text), "windows-1256"
 
 
-def _non_empty(text: str) -> str:
+def _checked(text: str) -> str:
+    """`text` if it reads as text: not only white space, and not riddled with control characters."""
     if not text.strip():
         raise RejectedInput(Reason.EMPTY_FILE, "the file holds only white space")
+    controls = len(_CONTROL.findall(text))
+    if controls > _MAX_CONTROL_SHARE * len(text):
+        raise RejectedInput(Reason.UNDECODABLE, f"{controls} control characters: binary data, not text")
     return text

@@ -1,0 +1,100 @@
+"""The backbone cleaner: display text, matching form, title and metadata."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.helpers import ARTICLES, html_page
+from workers.clean import RawDocument, clean_document, display_text, normalize_for_matching
+from workers.clean.language import detect_language
+from workers.errors import StageError
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("قال\u200f الوزير\u200b", "قال الوزير"),  # bidi mark and zero-width space removed
+        ("بيروت\u00a0-\u00a0وكالات", "بيروت - وكالات"),  # no-break spaces made plain
+        ("\ufefbبنان", "لابنان"),  # presentation form (lam-alef ligature) to base letters
+        ("سطر  أول \r\nسطر\tثان", "سطر أول\nسطر ثان"),
+    ],
+)
+def test_display_text_keeps_letters_and_drops_invisible_controls(raw: str, expected: str) -> None:
+    assert display_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("مُحَمَّدٌ", "محمد"),  # diacritics
+        ("القـــاهرة", "القاهره"),  # tatweel; teh marbuta to heh
+        ("أحمد وإيمان وآمال", "احمد وايمان وامال"),  # alef variants
+        ("مستشفى", "مستشفي"),  # alef maqsura to yeh, never to alef
+        ("عام ٢٠٢٤ و۱۴۰۳", "عام 2024 و1403"),  # Arabic-Indic and extended digits
+        ("Reuters  NEWS", "reuters news"),
+    ],
+)
+def test_normalize_for_matching(raw: str, expected: str) -> None:
+    assert normalize_for_matching(raw) == expected
+
+
+def test_normalize_for_matching_is_idempotent() -> None:
+    once = normalize_for_matching(ARTICLES["visit"])
+    assert normalize_for_matching(once) == once
+
+
+def test_clean_document_takes_first_short_line_as_title() -> None:
+    cleaned = clean_document(RawDocument(ARTICLES["visit"], "text/plain"))
+    assert cleaned.title == "وزير الخارجية الأردني يصل إلى القاهرة في زيارة رسمية"
+    assert cleaned.body.startswith("القاهرة - (وكالات)")
+    assert cleaned.language == "ar"
+
+
+def test_clean_document_prefers_given_title_and_drops_its_repeat_from_the_body() -> None:
+    text = "عنوان الخبر\nنص الخبر هنا."
+    cleaned = clean_document(RawDocument(text, "text/plain", {"title": "عنوان الخبر"}))
+    assert (cleaned.title, cleaned.body) == ("عنوان الخبر", "نص الخبر هنا.")
+
+
+def test_clean_document_passes_metadata_through() -> None:
+    meta = {"source": "وكالة", "url": "https://x.example/a", "published_at": "2024-05-01T08:30:00Z"}
+    cleaned = clean_document(RawDocument("سطر واحد فقط من الخبر", "text/plain", meta))
+    assert cleaned.source == "وكالة" and cleaned.url == "https://x.example/a"
+    assert cleaned.published_at == datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
+    assert cleaned.body == "سطر واحد فقط من الخبر"
+
+
+def test_clean_document_ignores_an_unreadable_date() -> None:
+    cleaned = clean_document(RawDocument("خبر", "text/plain", {"published_at": "الأحد الماضي"}))
+    assert cleaned.published_at is None
+
+
+def test_clean_document_html_drops_scripts_navigation_and_footer() -> None:
+    page = html_page("قمة في الدوحة", ["افتتحت القمة أعمالها اليوم.", "وحضرها عدد من القادة."]).decode()
+    cleaned = clean_document(RawDocument(page, "text/html"))
+    assert cleaned.title == "قمة في الدوحة"
+    assert cleaned.body == "افتتحت القمة أعمالها اليوم.\nوحضرها عدد من القادة."
+    for junk in ("var x", "color:#333", "الرئيسية", "جميع الحقوق"):
+        assert junk not in cleaned.body
+
+
+def test_clean_document_same_text_different_spelling_hashes_alike() -> None:
+    a = clean_document(RawDocument("عنوان\nإلتقى الرئيسُ نظيره في القاهرة", "text/plain"))
+    b = clean_document(RawDocument("عنوان\u00a0\nالتقى الرئيس نظيره في القاهره", "text/plain"))
+    assert a.text_sha256 == b.text_sha256
+
+
+def test_clean_document_with_no_text_fails_permanently() -> None:
+    with pytest.raises(StageError) as caught:
+        clean_document(RawDocument("<html><script>x</script></html>", "text/html"))
+    assert caught.value.permanent
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [(ARTICLES["call"], "ar"), ("The minister met his counterpart in Cairo.", "en"), ("Министр встретился", "other"), ("123 456", "other")],
+)
+def test_detect_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
