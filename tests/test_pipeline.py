@@ -1,0 +1,166 @@
+"""The pipeline over a real PostgreSQL, without Celery: steps, idempotence, dedupe, failures, reconciler."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+from sqlalchemy import func, insert, select, update
+
+from db.models import Article, ArticleDuplicate, Document, InboxFile
+from db.session import Database
+from tests.helpers import ARTICLES
+from workers import pipeline
+from workers.pipeline import PIPELINE, run_document, run_documents
+from workers.reconcile import reconcile
+from workers.retry import claim_attempts
+from workers.status import DocumentStatus
+
+
+def add_documents(database: Database, texts: Sequence[str], content_type: str = "text/plain") -> list[int]:
+    with database.session() as session:
+        file_id = session.execute(
+            insert(InboxFile).values(name="f.jsonl", path="/x/f.jsonl", sha256="0" * 64, size_bytes=1, status="processed")
+            .returning(InboxFile.id)
+        ).scalar_one()
+        return list(
+            session.execute(
+                insert(Document).returning(Document.id, sort_by_parameter_order=True),
+                [
+                    {"inbox_file_id": file_id, "content_type": content_type, "raw_content": t, "sha256": "0" * 64,
+                     "status": "queued", "raw_meta": {}}
+                    for t in texts
+                ],
+            ).scalars()
+        )
+
+
+def document(database: Database, document_id: int) -> Any:
+    with database.session() as session:
+        return session.execute(select(Document).where(Document.id == document_id)).scalar_one()
+
+
+def test_run_document_takes_a_document_through_every_step(database: Database) -> None:
+    (doc_id,) = add_documents(database, [ARTICLES["visit"]])
+    assert run_document(database, doc_id) is DocumentStatus.DONE
+    row = document(database, doc_id)
+    assert row.status == "done" and row.finished_at is not None and row.last_error is None
+    with database.session() as session:
+        article = session.execute(select(Article).where(Article.document_id == doc_id)).scalar_one()
+    assert article.title.startswith("وزير الخارجية الأردني")
+    assert article.deduplicated_at is not None and article.extracted_at is not None
+    assert article.language == "ar" and len(article.text_sha256) == 64
+
+
+def test_run_document_twice_changes_nothing(database: Database) -> None:
+    (doc_id,) = add_documents(database, [ARTICLES["visit"]])
+    run_document(database, doc_id)
+    with database.session() as session:
+        before = session.execute(select(Article.id, Article.created_at)).all()
+    assert run_document(database, doc_id) is DocumentStatus.DONE
+    with database.session() as session:
+        assert session.execute(select(Article.id, Article.created_at)).all() == before
+
+
+def test_run_document_resumes_at_the_first_step_not_committed(database: Database) -> None:
+    (doc_id,) = add_documents(database, [ARTICLES["call"]])
+    run_document(database, doc_id, PIPELINE[:1])
+    assert document(database, doc_id).status == "cleaned"
+    assert run_document(database, doc_id) is DocumentStatus.DONE
+    with database.session() as session:
+        assert session.execute(select(Article.id)).all() == [(1,)]
+
+
+def test_exact_duplicates_point_at_the_earliest_and_skip_extraction(database: Database) -> None:
+    ids = add_documents(database, [ARTICLES["visit"], ARTICLES["visit"].replace("القاهرة", "القاهره"), ARTICLES["call"]])
+    run_documents(database, ids, max_attempts=3)
+    with database.session() as session:
+        dups = session.execute(select(ArticleDuplicate.article_id, ArticleDuplicate.canonical_article_id,
+                                      ArticleDuplicate.method, ArticleDuplicate.similarity)).all()
+        extracted = session.execute(select(Article.id).where(Article.extracted_at.is_not(None)).order_by(Article.id)).scalars().all()
+    assert dups == [(2, 1, "exact", 1.0)]
+    assert extracted == [1, 3]
+
+
+def test_exact_dedupe_under_concurrency_leaves_exactly_one_canonical(database: Database) -> None:
+    ids = add_documents(database, [ARTICLES["protest"]] * 12)
+    for doc_id in ids:
+        run_document(database, doc_id, PIPELINE[:1])  # all cleaned, none decided yet
+    barrier = threading.Barrier(len(ids))
+
+    def decide(doc_id: int) -> None:
+        barrier.wait()
+        run_document(database, doc_id)
+
+    threads = [threading.Thread(target=decide, args=(doc_id,)) for doc_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with database.session() as session:
+        canonical = session.execute(
+            select(Article.id).where(~select(ArticleDuplicate.article_id).where(ArticleDuplicate.article_id == Article.id).exists())
+        ).scalars().all()
+        targets = set(session.execute(select(ArticleDuplicate.canonical_article_id)).scalars())
+    assert len(canonical) == 1 and targets == set(canonical)
+
+
+def test_a_document_that_always_raises_fails_after_max_attempts_others_unaffected(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_clean = pipeline.clean_document
+
+    def clean_or_explode(raw: Any) -> Any:
+        if "POISON" in raw.content:
+            raise ValueError("this article breaks the cleaner")
+        return real_clean(raw)
+
+    monkeypatch.setattr(pipeline, "clean_document", clean_or_explode)
+    poison, good = add_documents(database, ["POISON\nخبر مسموم", ARTICLES["visit"]])
+    for attempt in range(1, 4):
+        claim = claim_attempts(database, [poison, good], max_attempts=3)
+        outcome = run_documents(database, claim.ready, max_attempts=3)
+        if attempt < 3:
+            assert outcome.retry_later == ((poison, attempt),)
+    row = document(database, poison)
+    assert (row.status, row.attempts, row.reason) == ("failed", 3, "processing_error")
+    assert "ValueError: this article breaks the cleaner" in row.last_error
+    assert document(database, good).status == "done"
+
+
+def test_claim_attempts_fails_documents_that_exhausted_their_attempts(database: Database) -> None:
+    (doc_id,) = add_documents(database, [ARTICLES["visit"]])
+    with database.session() as session:
+        session.execute(update(Document).values(attempts=3))
+    claim = claim_attempts(database, [doc_id], max_attempts=3)
+    assert claim.ready == () and claim.exhausted == (doc_id,)
+    row = document(database, doc_id)
+    assert (row.status, row.reason) == ("failed", "too_many_attempts")
+
+
+def test_claim_attempts_skips_final_documents(database: Database) -> None:
+    (doc_id,) = add_documents(database, [ARTICLES["visit"]])
+    run_document(database, doc_id)
+    assert claim_attempts(database, [doc_id], max_attempts=3).ready == ()
+    assert document(database, doc_id).attempts == 0
+
+
+def test_reconcile_resends_only_stuck_active_documents(database: Database) -> None:
+    stuck, fresh, finished = add_documents(database, ["أ", "ب", "ج"])
+    run_document(database, finished)
+    with database.session() as session:
+        session.execute(update(Document).where(Document.id.in_([stuck, finished]))
+                        .values(enqueued_at=datetime(2020, 1, 1, tzinfo=UTC)))
+        session.execute(update(Document).where(Document.id == fresh).values(enqueued_at=func.now()))
+    sent: list[int] = []
+
+    def enqueue(ids: Sequence[int]) -> int:
+        sent.extend(ids)
+        return len(ids)
+
+    assert reconcile(database, enqueue, stuck_after=60) == 1
+    assert sent == [stuck]
+    assert reconcile(database, enqueue, stuck_after=60) == 0  # its enqueued_at was refreshed
