@@ -34,6 +34,14 @@ LOCAL_REDIS = "redis://127.0.0.1:6379/0"
 TEST_REDIS_DB = 13
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item, so fixtures can show process logs on failure."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
 def _pg_reachable(url: str) -> bool:
     try:
         psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3).close()
