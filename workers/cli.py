@@ -50,7 +50,8 @@ def _configure_logging(settings: Settings, role: str) -> None:
         datefmt="%H:%M:%S",
         force=True,
     )
-    logging.getLogger("watchdog").setLevel(logging.WARNING)
+    for noisy in ("watchdog", "pgserver", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _services(settings: Settings, *, migrate_embedded: bool = True) -> Any:
