@@ -161,6 +161,9 @@ def watch() -> None:
 @app.command()
 def worker(
     concurrency: Annotated[int | None, typer.Option(help="Worker processes (default WORKER_CONCURRENCY).")] = None,
+    hostname: Annotated[
+        str | None, typer.Option(help="Celery node name, unique per worker (default marsad-<pid>@<host>).")
+    ] = None,
 ) -> None:
     """Run a Celery worker for the pipeline (clean → dedupe → extract)."""
     settings = _settings()
@@ -176,7 +179,7 @@ def worker(
                 f"--loglevel={settings.log_level}",
                 f"--concurrency={concurrency or settings.worker_concurrency}",
                 f"--queues={settings.queue_name}",
-                f"--hostname=marsad-{os.getpid()}@%h",
+                f"--hostname={hostname or f'marsad-{os.getpid()}@%h'}",
                 "--without-mingle",
                 "--without-gossip",
             ]

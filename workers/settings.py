@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     state_dir: Path = Field(
         default=Path("./.marsad"),
         validation_alias=_bare_or_prefixed("STATE_DIR"),
-        description="Folder for local state: embedded database and broker, beat schedule, runtime file.",
+        description="Folder for local state: the embedded database and broker, and the beat schedule.",
     )
     processed_dir: Path | None = Field(
         default=None,

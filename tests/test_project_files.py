@@ -1,0 +1,126 @@
+"""Docs, compose and deploy files stay true to the code."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine
+
+from db.models import Base
+from tests.conftest import REPO
+from workers.cli import app as cli_app
+from workers.reference import GENERATED, env_names
+from workers.settings import Settings
+
+COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+CLI_COMMANDS = {c.name or c.callback.__name__ for c in cli_app.registered_commands}  # type: ignore[union-attr]
+ALL_ENV_NAMES = {name for field in Settings.model_fields for name in env_names(field)}
+
+
+def readme_commands() -> list[str]:
+    first_screen = (REPO / "README.md").read_text().split("---", 1)[0]
+    return [line for line in re.findall(r"```bash\n(.*?)```", first_screen, re.S) for line in line.splitlines() if not line.startswith("#")]
+
+
+@pytest.mark.parametrize("name", sorted(GENERATED))
+def test_generated_reference_docs_are_current(name: str) -> None:
+    assert (REPO / "docs" / name).read_text() == GENERATED[name](), "run: python -m workers.reference"
+
+
+def test_every_setting_is_documented_with_a_description() -> None:
+    text = (REPO / "docs" / "CONFIGURATION.md").read_text()
+    for field_name, field in Settings.model_fields.items():
+        assert field.description, field_name
+        assert f"`{env_names(field_name)[0]}`" in text
+
+
+def test_every_column_and_table_has_a_comment() -> None:
+    for table in Base.metadata.sorted_tables:
+        assert table.comment, table.name
+        for column in table.columns:
+            assert column.comment, f"{table.name}.{column.name}"
+
+
+def test_migrations_match_the_models(database_url: str) -> None:
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_readme_first_screen_has_the_run_and_test_commands_and_ci_runs_the_test_one() -> None:
+    run, test = readme_commands()
+    assert run.startswith("python3 -m venv .venv") and run.endswith("marsad up")
+    assert test.startswith("python3 -m venv .venv") and test.endswith("pytest")
+    assert test in (REPO / ".ci" / "run").read_text().splitlines()
+
+
+def marsad_services() -> dict[str, Any]:
+    return {name: s for name, s in COMPOSE["services"].items() if s.get("image") == "marsad:latest"}
+
+
+def test_compose_has_every_role_with_a_healthcheck() -> None:
+    services = COMPOSE["services"]
+    assert set(services) == {"postgres", "redis", "migrate", "watcher", "worker", "beat", "flower"}
+    for name, service in services.items():
+        if name != "migrate":
+            assert "healthcheck" in service, name
+    assert services["migrate"]["restart"] == "no"
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert "container_name" not in services["worker"] and "ports" not in services["worker"]
+
+
+def test_compose_commands_are_marsad_cli_commands() -> None:
+    expected = {"migrate": "db", "watcher": "watch", "worker": "worker", "beat": "beat", "flower": "flower"}
+    for name, service in marsad_services().items():
+        command = service["command"]
+        assert command[0] == "marsad" and command[1] == expected[name]
+        assert command[1] in CLI_COMMANDS or command[1] == "db"
+
+
+def test_compose_environment_names_are_settings() -> None:
+    for name, service in marsad_services().items():
+        for key, value in service["environment"].items():
+            assert key in ALL_ENV_NAMES, f"{name}: {key} is not a Marsad setting"
+        Settings(**{k.lower().removeprefix("marsad_"): v for k, v in service["environment"].items()}, _env_file=None)
+
+
+def test_compose_inbox_bind_mount_is_the_inbox_setting() -> None:
+    for name in ("watcher", "worker", "flower"):
+        service = COMPOSE["services"][name]
+        inbox = service["environment"]["INBOX_DIR"]
+        assert f"./inbox:{inbox}" in service["volumes"], name
+    assert COMPOSE["services"]["worker"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_compose_flower_port_matches_its_setting() -> None:
+    flower = COMPOSE["services"]["flower"]
+    port = flower["environment"]["MARSAD_FLOWER_PORT"]
+    assert flower["ports"] == [f"{port}:{port}"] and flower["environment"]["MARSAD_FLOWER_HOST"] == "0.0.0.0"
+    assert f":{port}/healthcheck" in " ".join(flower["healthcheck"]["test"])
+
+
+def test_compose_database_url_matches_the_postgres_service() -> None:
+    pg = COMPOSE["services"]["postgres"]["environment"]
+    url = COMPOSE["services"]["watcher"]["environment"]["DATABASE_URL"]
+    assert url == f"postgresql+psycopg://{pg['POSTGRES_USER']}:{pg['POSTGRES_PASSWORD']}@postgres:5432/{pg['POSTGRES_DB']}"
+    assert COMPOSE["services"]["watcher"]["environment"]["BROKER_URL"].startswith("redis://redis:6379/")
+
+
+def test_dockerfile_copies_what_exists_and_installs_the_package() -> None:
+    build = COMPOSE["services"]["watcher"]["build"]
+    dockerfile = (REPO / build["context"] / build["dockerfile"]).read_text()
+    for line in dockerfile.splitlines():
+        if line.startswith("COPY "):
+            for source in shlex.split(line)[1:-1]:
+                assert (REPO / source).exists(), source
+    assert "pip install ." in dockerfile
+    assert 'CMD ["marsad", "up"]' in dockerfile
