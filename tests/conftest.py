@@ -184,7 +184,11 @@ def settings(settings_factory: Any) -> Settings:
 
 def service_env(settings: Settings, **extra: str) -> dict[str, str]:
     """Environment for a `marsad` child process that matches `settings`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MARSAD_") and k not in {"DATABASE_URL", "BROKER_URL"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("MARSAD_") and k not in {"DATABASE_URL", "BROKER_URL"}
+    }
     env.update(
         {
             "DATABASE_URL": settings.database_url or "",

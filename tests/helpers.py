@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import json
@@ -71,7 +72,7 @@ def jsonl_articles(count: int, *, bad_lines: Sequence[int] = (), tag: str = "") 
                     f"من المشاورات الفنية {tag}، بحسب بيان رسمي صدر عقب الاجتماع.",
                     "source": "وكالة الاختبار",
                     "url": f"https://news.example/{tag}{number}",
-                    "published_at": "2024-03-0%dT10:00:00Z" % (1 + number % 9),
+                    "published_at": f"2024-03-0{1 + number % 9}T10:00:00Z",
                 },
                 ensure_ascii=False,
             )
@@ -99,7 +100,7 @@ def html_page(title: str, body_paragraphs: Sequence[str]) -> bytes:
         f"<title>{title}</title><style>p{{color:#333}}</style><script>var x=1;</script></head>"
         f"<body><nav><a href='/'>الرئيسية</a></nav><article><h1>{title}</h1>{paragraphs}</article>"
         "<footer>جميع الحقوق محفوظة</footer></body></html>"
-    ).encode("utf-8")
+    ).encode()
 
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -148,7 +149,5 @@ def stop_process(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
         process.kill()
         process.wait()
     for member in family:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             member.kill()
-        except psutil.NoSuchProcess:
-            pass

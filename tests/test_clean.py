@@ -94,7 +94,12 @@ def test_clean_document_with_no_text_fails_permanently() -> None:
 
 @pytest.mark.parametrize(
     ("text", "language"),
-    [(ARTICLES["call"], "ar"), ("The minister met his counterpart in Cairo.", "en"), ("Министр встретился", "other"), ("123 456", "other")],
+    [
+        (ARTICLES["call"], "ar"),
+        ("The minister met his counterpart in Cairo.", "en"),
+        ("Министр встретился", "other"),
+        ("123 456", "other"),
+    ],
 )
 def test_detect_language(text: str, language: str) -> None:
     assert detect_language(text) == language

@@ -14,9 +14,18 @@ from tests.helpers import ARTICLES, PNG_BYTES, document_counts, jsonl_articles
 from workers.settings import Settings
 
 
-def marsad(settings: Settings, *args: str, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*MARSAD, *args], env=service_env(settings, **env), cwd=REPO, capture_output=True,
-                          text=True, timeout=120, check=check)
+def marsad(
+    settings: Settings, *args: str, check: bool = True, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*MARSAD, *args],
+        env=service_env(settings, **env),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=check,
+    )
 
 
 @pytest.mark.parametrize("command", ["up", "watch", "worker", "beat", "flower", "ingest", "status", "db"])
@@ -29,7 +38,9 @@ def test_status_json_has_the_documented_keys(settings: Settings, database: Datab
     report = json.loads(marsad(settings, "status", "--json").stdout)
     assert report["inbox"] == str(settings.inbox_dir)
     assert report["flower_url"] == settings.flower_url
-    assert report["documents"] == {s: 0 for s in ("queued", "cleaned", "deduplicated", "done", "failed", "rejected")}
+    assert report["documents"] == {
+        s: 0 for s in ("queued", "cleaned", "deduplicated", "done", "failed", "rejected")
+    }
     assert report["files"] == {"received": 0, "processed": 0, "rejected": 0, "duplicate": 0}
     assert report["queue_depth"] == 0
 
@@ -42,7 +53,9 @@ def test_status_json_masks_the_database_password(settings: Settings, database: D
         assert "***" in json.loads(result.stdout)["database_url"]
 
 
-def test_ingest_queues_files_and_folders_and_reports_problems(settings: Settings, database: Database, tmp_path: Path) -> None:
+def test_ingest_queues_files_and_folders_and_reports_problems(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
     folder = tmp_path / "drop"
     folder.mkdir()
     (folder / "a.txt").write_text(ARTICLES["visit"], encoding="utf-8")

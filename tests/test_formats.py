@@ -64,11 +64,22 @@ def test_parse_file_reads_html() -> None:
 
 
 def test_parse_file_reads_one_json_article_with_metadata() -> None:
-    obj = {"text": TEXT, "title": "عنوان", "url": "https://x.example/1", "source": "وكالة", "published_at": "2024-01-02"}
+    obj = {
+        "text": TEXT,
+        "title": "عنوان",
+        "url": "https://x.example/1",
+        "source": "وكالة",
+        "published_at": "2024-01-02",
+    }
     parsed = parse_file("one.json", json.dumps(obj, ensure_ascii=False).encode(), LIMITS)
     (article,) = parsed.articles
     assert article.content == TEXT
-    assert article.meta == {"title": "عنوان", "url": "https://x.example/1", "source": "وكالة", "published_at": "2024-01-02"}
+    assert article.meta == {
+        "title": "عنوان",
+        "url": "https://x.example/1",
+        "source": "وكالة",
+        "published_at": "2024-01-02",
+    }
 
 
 def test_parse_file_reads_json_html_field_as_html() -> None:
@@ -153,10 +164,16 @@ def test_parse_file_zip_reads_every_member_and_refuses_bad_ones_alone() -> None:
     )
     parsed = parse_file("bundle.zip", archive, LIMITS)
     assert sorted((a.member, a.line) for a in parsed.articles) == [
-        ("a.txt", None), ("c.jsonl", 1), ("c.jsonl", 3), ("d.txt.gz", None), ("sub/b.html", None),
+        ("a.txt", None),
+        ("c.jsonl", 1),
+        ("c.jsonl", 3),
+        ("d.txt.gz", None),
+        ("sub/b.html", None),
     ]
     assert sorted((r.member, r.line, r.reason) for r in parsed.rejections) == [
-        ("c.jsonl", 2, Reason.BAD_JSON), ("e.exe", None, Reason.UNKNOWN_TYPE), ("inner.zip", None, Reason.NESTED_ARCHIVE),
+        ("c.jsonl", 2, Reason.BAD_JSON),
+        ("e.exe", None, Reason.UNKNOWN_TYPE),
+        ("inner.zip", None, Reason.NESTED_ARCHIVE),
     ]
 
 

@@ -57,7 +57,9 @@ def test_ingest_txt_creates_file_and_document_rows_then_moves_the_file(
     path = drop(settings, "visit.txt", ARTICLES["visit"].encode())
     result = ingestor.ingest(path)
     assert result.outcome is Outcome.QUEUED and result.documents == 1
-    (file_row,) = rows(database, InboxFile.id, InboxFile.status, InboxFile.moved_to, InboxFile.documents_count)
+    (file_row,) = rows(
+        database, InboxFile.id, InboxFile.status, InboxFile.moved_to, InboxFile.documents_count
+    )
     assert file_row.status == FileStatus.PROCESSED and file_row.documents_count == 1
     moved = Path(file_row.moved_to)
     assert moved.parent.parent == settings.processed_path and moved.read_bytes() == ARTICLES["visit"].encode()
@@ -77,23 +79,35 @@ def test_ingest_mixed_drop_every_good_article_becomes_a_document(
         "feed.jsonl": jsonl_articles(100, bad_lines=(10, 77)),
         "page.html": html_page("عنوان", ["فقرة أولى", "فقرة ثانية"]),
         "story.txt.gz": gzip_bytes("خبر مضغوط\nنص الخبر المضغوط".encode()),
-        "bundle.zip": zip_bytes({"x.txt": "خبر أول في الأرشيف".encode(), "y.json": '{"text": "خبر ثان"}'.encode()}),
+        "bundle.zip": zip_bytes(
+            {"x.txt": "خبر أول في الأرشيف".encode(), "y.json": '{"text": "خبر ثان"}'.encode()}
+        ),
         "empty.txt": b"",
         "picture.txt": PNG_BYTES,
         "notes.docx": b"PK\x03\x04docx",
     }
     results = {name: ingestor.ingest(drop(settings, name, data)) for name, data in files.items()}
     assert sum(r.documents for r in results.values()) == 3 + 100 + 1 + 1 + 2
-    assert [(r.line, r.reason.value) for r in results["feed.jsonl"].rejections] == [(10, "bad_json"), (77, "bad_json")]
+    assert [(r.line, r.reason.value) for r in results["feed.jsonl"].rejections] == [
+        (10, "bad_json"),
+        (77, "bad_json"),
+    ]
     rejected = {name: r.reason for name, r in results.items() if r.outcome is Outcome.REJECTED}
-    assert rejected == {"empty.txt": "empty_file", "picture.txt": "binary_content", "notes.docx": "unknown_type"}
+    assert rejected == {
+        "empty.txt": "empty_file",
+        "picture.txt": "binary_content",
+        "notes.docx": "unknown_type",
+    }
     for name, reason in rejected.items():
         assert (settings.rejected_path / name).exists()
         assert f"reason: {reason}" in (settings.rejected_path / f"{name}.error.txt").read_text()
     statuses = [r.status for r in rows(database, Document.id, Document.status)]
     assert statuses.count("queued") == 107 and statuses.count("rejected") == 2
     bad = rows(database, Document.origin_line, Document.reason, Document.status)
-    assert [(b.origin_line, b.reason) for b in bad if b.status == "rejected"] == [(10, "bad_json"), (77, "bad_json")]
+    assert [(b.origin_line, b.reason) for b in bad if b.status == "rejected"] == [
+        (10, "bad_json"),
+        (77, "bad_json"),
+    ]
     assert len(queue.sent) == 107
     assert not any(settings.inbox_dir.glob("*.*"))
 
@@ -105,11 +119,16 @@ def test_ingest_same_bytes_twice_is_recorded_as_duplicate_and_not_queued_again(
     second = ingestor.ingest(drop(settings, "copy-of-a.txt", ARTICLES["visit"].encode()))
     assert second.outcome is Outcome.DUPLICATE
     files = rows(database, InboxFile.id, InboxFile.status, InboxFile.duplicate_of_id)
-    assert [(f.status, f.duplicate_of_id) for f in files] == [("processed", None), ("duplicate", first.file_id)]
+    assert [(f.status, f.duplicate_of_id) for f in files] == [
+        ("processed", None),
+        ("duplicate", first.file_id),
+    ]
     assert len(rows(database, Document.id)) == 1 and len(queue.sent) == 1
 
 
-def test_ingest_rejected_bytes_dropped_again_are_rejected_again(ingestor: Ingestor, settings: Settings) -> None:
+def test_ingest_rejected_bytes_dropped_again_are_rejected_again(
+    ingestor: Ingestor, settings: Settings
+) -> None:
     ingestor.ingest(drop(settings, "bad.txt", PNG_BYTES))
     again = ingestor.ingest(drop(settings, "bad.txt", PNG_BYTES))
     assert again.outcome is Outcome.REJECTED
@@ -126,7 +145,11 @@ def test_ingest_oversize_file_is_rejected_without_being_read(
 
 
 def test_ingest_resumes_a_file_whose_rows_committed_before_a_crash(
-    ingestor: Ingestor, settings: Settings, database: Database, queue: RecordingQueue, monkeypatch: pytest.MonkeyPatch
+    ingestor: Ingestor,
+    settings: Settings,
+    database: Database,
+    queue: RecordingQueue,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path = drop(settings, "a.txt", ARTICLES["visit"].encode())
 
@@ -146,7 +169,9 @@ def test_ingest_resumes_a_file_whose_rows_committed_before_a_crash(
     assert not path.exists()
 
 
-def test_recover_interrupted_marks_moved_files_processed(ingestor: Ingestor, settings: Settings, database: Database) -> None:
+def test_recover_interrupted_marks_moved_files_processed(
+    ingestor: Ingestor, settings: Settings, database: Database
+) -> None:
     result = ingestor.ingest(drop(settings, "a.txt", ARTICLES["visit"].encode()))
     with database.session() as session:
         session.execute(update(InboxFile).values(status=FileStatus.RECEIVED.value))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -23,15 +23,22 @@ from workers.status import DocumentStatus
 def add_documents(database: Database, texts: Sequence[str], content_type: str = "text/plain") -> list[int]:
     with database.session() as session:
         file_id = session.execute(
-            insert(InboxFile).values(name="f.jsonl", path="/x/f.jsonl", sha256="0" * 64, size_bytes=1, status="processed")
+            insert(InboxFile)
+            .values(name="f.jsonl", path="/x/f.jsonl", sha256="0" * 64, size_bytes=1, status="processed")
             .returning(InboxFile.id)
         ).scalar_one()
         return list(
             session.execute(
                 insert(Document).returning(Document.id, sort_by_parameter_order=True),
                 [
-                    {"inbox_file_id": file_id, "content_type": content_type, "raw_content": t, "sha256": "0" * 64,
-                     "status": "queued", "raw_meta": {}}
+                    {
+                        "inbox_file_id": file_id,
+                        "content_type": content_type,
+                        "raw_content": t,
+                        "sha256": "0" * 64,
+                        "status": "queued",
+                        "raw_meta": {},
+                    }
                     for t in texts
                 ],
             ).scalars()
@@ -75,12 +82,24 @@ def test_run_document_resumes_at_the_first_step_not_committed(database: Database
 
 
 def test_exact_duplicates_point_at_the_earliest_and_skip_extraction(database: Database) -> None:
-    ids = add_documents(database, [ARTICLES["visit"], ARTICLES["visit"].replace("القاهرة", "القاهره"), ARTICLES["call"]])
+    ids = add_documents(
+        database, [ARTICLES["visit"], ARTICLES["visit"].replace("القاهرة", "القاهره"), ARTICLES["call"]]
+    )
     run_documents(database, ids, max_attempts=3)
     with database.session() as session:
-        dups = session.execute(select(ArticleDuplicate.article_id, ArticleDuplicate.canonical_article_id,
-                                      ArticleDuplicate.method, ArticleDuplicate.similarity)).all()
-        extracted = session.execute(select(Article.id).where(Article.extracted_at.is_not(None)).order_by(Article.id)).scalars().all()
+        dups = session.execute(
+            select(
+                ArticleDuplicate.article_id,
+                ArticleDuplicate.canonical_article_id,
+                ArticleDuplicate.method,
+                ArticleDuplicate.similarity,
+            )
+        ).all()
+        extracted = (
+            session.execute(select(Article.id).where(Article.extracted_at.is_not(None)).order_by(Article.id))
+            .scalars()
+            .all()
+        )
     assert dups == [(2, 1, "exact", 1.0)]
     assert extracted == [1, 3]
 
@@ -101,9 +120,17 @@ def test_exact_dedupe_under_concurrency_leaves_exactly_one_canonical(database: D
     for thread in threads:
         thread.join()
     with database.session() as session:
-        canonical = session.execute(
-            select(Article.id).where(~select(ArticleDuplicate.article_id).where(ArticleDuplicate.article_id == Article.id).exists())
-        ).scalars().all()
+        canonical = (
+            session.execute(
+                select(Article.id).where(
+                    ~select(ArticleDuplicate.article_id)
+                    .where(ArticleDuplicate.article_id == Article.id)
+                    .exists()
+                )
+            )
+            .scalars()
+            .all()
+        )
         targets = set(session.execute(select(ArticleDuplicate.canonical_article_id)).scalars())
     assert len(canonical) == 1 and targets == set(canonical)
 
@@ -152,8 +179,11 @@ def test_reconcile_resends_only_stuck_active_documents(database: Database) -> No
     stuck, fresh, finished = add_documents(database, ["أ", "ب", "ج"])
     run_document(database, finished)
     with database.session() as session:
-        session.execute(update(Document).where(Document.id.in_([stuck, finished]))
-                        .values(enqueued_at=datetime(2020, 1, 1, tzinfo=UTC)))
+        session.execute(
+            update(Document)
+            .where(Document.id.in_([stuck, finished]))
+            .values(enqueued_at=datetime(2020, 1, 1, tzinfo=UTC))
+        )
         session.execute(update(Document).where(Document.id == fresh).values(enqueued_at=func.now()))
     sent: list[int] = []
 

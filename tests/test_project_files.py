@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +25,12 @@ ALL_ENV_NAMES = {name for field in Settings.model_fields for name in env_names(f
 
 def readme_commands() -> list[str]:
     first_screen = (REPO / "README.md").read_text().split("---", 1)[0]
-    return [line for line in re.findall(r"```bash\n(.*?)```", first_screen, re.S) for line in line.splitlines() if not line.startswith("#")]
+    return [
+        line
+        for line in re.findall(r"```bash\n(.*?)```", first_screen, re.S)
+        for line in line.splitlines()
+        if not line.startswith("#")
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(GENERATED))
@@ -88,9 +92,12 @@ def test_compose_commands_are_marsad_cli_commands() -> None:
 
 def test_compose_environment_names_are_settings() -> None:
     for name, service in marsad_services().items():
-        for key, value in service["environment"].items():
+        for key in service["environment"]:
             assert key in ALL_ENV_NAMES, f"{name}: {key} is not a Marsad setting"
-        Settings(**{k.lower().removeprefix("marsad_"): v for k, v in service["environment"].items()}, _env_file=None)
+        Settings(
+            **{k.lower().removeprefix("marsad_"): v for k, v in service["environment"].items()},
+            _env_file=None,
+        )
 
 
 def test_compose_inbox_bind_mount_is_the_inbox_setting() -> None:
@@ -98,7 +105,10 @@ def test_compose_inbox_bind_mount_is_the_inbox_setting() -> None:
         service = COMPOSE["services"][name]
         inbox = service["environment"]["INBOX_DIR"]
         assert f"./inbox:{inbox}" in service["volumes"], name
-    assert COMPOSE["services"]["worker"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert (
+        COMPOSE["services"]["worker"]["depends_on"]["migrate"]["condition"]
+        == "service_completed_successfully"
+    )
 
 
 def test_compose_flower_port_matches_its_setting() -> None:
@@ -111,7 +121,10 @@ def test_compose_flower_port_matches_its_setting() -> None:
 def test_compose_database_url_matches_the_postgres_service() -> None:
     pg = COMPOSE["services"]["postgres"]["environment"]
     url = COMPOSE["services"]["watcher"]["environment"]["DATABASE_URL"]
-    assert url == f"postgresql+psycopg://{pg['POSTGRES_USER']}:{pg['POSTGRES_PASSWORD']}@postgres:5432/{pg['POSTGRES_DB']}"
+    assert (
+        url
+        == f"postgresql+psycopg://{pg['POSTGRES_USER']}:{pg['POSTGRES_PASSWORD']}@postgres:5432/{pg['POSTGRES_DB']}"
+    )
     assert COMPOSE["services"]["watcher"]["environment"]["BROKER_URL"].startswith("redis://redis:6379/")
 
 

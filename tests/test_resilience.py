@@ -23,8 +23,17 @@ from db.session import Database
 from tests.conftest import MARSAD, REPO, redis_client, service_env, truncate_all
 from tests.fault_worker import POISON_MARK, SLOW_MARK
 from tests.helpers import (
-    ARTICLES, PNG_BYTES, all_done, document_counts, file_counts, gzip_bytes, html_page, jsonl_articles,
-    stop_process, wait_until, zip_bytes,
+    ARTICLES,
+    PNG_BYTES,
+    all_done,
+    document_counts,
+    file_counts,
+    gzip_bytes,
+    html_page,
+    jsonl_articles,
+    stop_process,
+    wait_until,
+    zip_bytes,
 )
 from workers.celery_app import create_app
 from workers.ingest.inbox import Ingestor
@@ -45,7 +54,9 @@ class Processes:
 
     def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
         log = (self.log_dir / f"{name}-{len(self.started)}.log").open("wb")
-        process = subprocess.Popen(argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.started.append(process)
         return process
 
@@ -60,7 +71,10 @@ class Processes:
         return self.start("beat", [*MARSAD, "beat"])
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(self.log_dir.glob("*.log")))
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
+            for p in sorted(self.log_dir.glob("*.log"))
+        )
 
     def stop_all(self) -> None:
         for process in self.started:
@@ -86,8 +100,9 @@ def processes(settings: Settings, tmp_path: Path, request: pytest.FixtureRequest
 def doc_row(database: Database, marker: str) -> Any:
     with database.session() as session:
         return session.execute(
-            select(Document.id, Document.status, Document.attempts, Document.last_error, Document.reason)
-            .where(Document.raw_content.contains(marker))
+            select(
+                Document.id, Document.status, Document.attempts, Document.last_error, Document.reason
+            ).where(Document.raw_content.contains(marker))
         ).one()
 
 
@@ -105,7 +120,9 @@ def test_mixed_drop_through_watcher_and_worker_ends_done(
         "feed.jsonl": jsonl_articles(100, bad_lines=(13, 64)),
         "page.html": html_page("افتتاح معرض الكتاب", ["افتتح وزير الثقافة معرض الكتاب اليوم."]),
         "protest.txt.gz": gzip_bytes(ARTICLES["protest"].encode()),
-        "bundle.zip": zip_bytes({f"z{n}.txt": f"خبر رقم {n} في الأرشيف\nنص الخبر {n}".encode() for n in range(5)}),
+        "bundle.zip": zip_bytes(
+            {f"z{n}.txt": f"خبر رقم {n} في الأرشيف\nنص الخبر {n}".encode() for n in range(5)}
+        ),
         "empty.txt": b"",
         "photo.txt": PNG_BYTES,
         "data.xlsx": b"PK\x03\x04sheet",
@@ -119,7 +136,15 @@ def test_mixed_drop_through_watcher_and_worker_ends_done(
     for name in ("empty.txt", "photo.txt", "data.xlsx"):
         assert (settings.rejected_path / f"{name}.error.txt").exists()
     with database.session() as session:
-        lines = session.execute(select(Document.origin_line).where(Document.status == "rejected").order_by(Document.origin_line)).scalars().all()
+        lines = (
+            session.execute(
+                select(Document.origin_line)
+                .where(Document.status == "rejected")
+                .order_by(Document.origin_line)
+            )
+            .scalars()
+            .all()
+        )
     assert lines == [13, 64]
     assert sorted(p.name for p in settings.processed_path.rglob("*") if p.is_file()) == sorted(
         n for n in files if n not in ("empty.txt", "photo.txt", "data.xlsx")
@@ -140,7 +165,7 @@ def test_kill_9_of_a_worker_process_mid_task_still_reaches_done(
     children = psutil.Process(worker.pid).children()
     assert len(children) == 1
     children[0].send_signal(signal.SIGKILL)
-    wait_until(lambda: doc_row(database, SLOW_MARK).status == "done", 60, f"done after the kill")
+    wait_until(lambda: doc_row(database, SLOW_MARK).status == "done", 60, "done after the kill")
     assert doc_row(database, SLOW_MARK).attempts == 2
     assert worker.poll() is None
 
@@ -168,7 +193,7 @@ def test_kill_9_of_the_whole_worker_and_redis_flushall_lose_nothing(
     assert queue_depth(settings.broker_url or "", settings.queue_name) == 0
     procs.worker(concurrency=2, faulty=True)
     procs.beat()
-    wait_until(lambda: all_done(database, 61), 90, f"all 61 documents done")
+    wait_until(lambda: all_done(database, 61), 90, "all 61 documents done")
 
 
 def test_a_poisoned_article_fails_after_max_attempts_and_others_finish(
@@ -182,7 +207,7 @@ def test_a_poisoned_article_fails_after_max_attempts_and_others_finish(
     feed = settings.inbox_dir / "feed.jsonl"
     feed.write_bytes(jsonl_articles(20) + f'{{"text": "خبر مسموم {POISON_MARK}"}}\n'.encode())
     ingestor.ingest(feed)
-    wait_until(lambda: doc_row(database, POISON_MARK).status == "failed", 60, f"poison failed")
+    wait_until(lambda: doc_row(database, POISON_MARK).status == "failed", 60, "poison failed")
     row = doc_row(database, POISON_MARK)
     assert row.attempts == 3 and row.reason == "processing_error"
     assert "poisoned article" in row.last_error
@@ -223,18 +248,20 @@ def test_postgres_stopped_while_files_arrive_loses_nothing(
     watcher, worker, beat = procs.watcher(), procs.worker(), procs.beat()
     wait_until(settings.inbox_dir.exists, 20, "watcher started")
     (settings.inbox_dir / "before.jsonl").write_bytes(jsonl_articles(10, tag="before"))
-    wait_until(lambda: all_done(database, 10), 60, f"first batch done")
+    wait_until(lambda: all_done(database, 10), 60, "first batch done")
     database.dispose()
 
     private_postgres.stop()
     for n in range(5):
-        (settings.inbox_dir / f"during-{n}.txt").write_text(f"خبر أثناء الانقطاع {n}\n{ARTICLES['protest']} {n}", encoding="utf-8")
+        (settings.inbox_dir / f"during-{n}.txt").write_text(
+            f"خبر أثناء الانقطاع {n}\n{ARTICLES['protest']} {n}", encoding="utf-8"
+        )
     (settings.inbox_dir / "during.jsonl").write_bytes(jsonl_articles(20, tag="during"))
     time.sleep(5)
     assert all(p.poll() is None for p in (watcher, worker, beat)), procs.logs()
     private_postgres.start()
 
-    wait_until(lambda: all_done(database, 35), 120, f"all 35 documents done after the outage")
+    wait_until(lambda: all_done(database, 35), 120, "all 35 documents done after the outage")
     assert file_counts(database) == {"processed": 7}
     assert all(p.poll() is None for p in (watcher, worker, beat)), "a process died during the outage"
     database.dispose()

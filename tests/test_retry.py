@@ -12,7 +12,9 @@ from workers.errors import StageError
 from workers.retry import compute_backoff, is_transient
 
 
-@pytest.mark.parametrize(("attempt", "delay"), [(1, 2.0), (2, 4.0), (3, 8.0), (6, 64.0), (7, 100.0), (30, 100.0)])
+@pytest.mark.parametrize(
+    ("attempt", "delay"), [(1, 2.0), (2, 4.0), (3, 8.0), (6, 64.0), (7, 100.0), (30, 100.0)]
+)
 def test_compute_backoff_doubles_up_to_the_cap(attempt: int, delay: float) -> None:
     assert compute_backoff(attempt, base=2.0, cap=100.0) == delay
 

@@ -28,16 +28,28 @@ def free_port() -> int:
 
 
 def zero_config_env(root: Path, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "BROKER_URL"} and not k.startswith("MARSAD_")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "BROKER_URL"} and not k.startswith("MARSAD_")
+    }
     env.update(
-        {"INBOX_DIR": str(root / "inbox"), "STATE_DIR": str(root / "state"), "MARSAD_FLOWER_PORT": str(port),
-         "MARSAD_SETTLE_SECONDS": "0.5", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(REPO)}
+        {
+            "INBOX_DIR": str(root / "inbox"),
+            "STATE_DIR": str(root / "state"),
+            "MARSAD_FLOWER_PORT": str(port),
+            "MARSAD_SETTLE_SECONDS": "0.5",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": str(REPO),
+        }
     )
     return env
 
 
 def status_json(env: dict[str, str]) -> dict[str, object]:
-    out = subprocess.run([*MARSAD, "status", "--json"], env=env, capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [*MARSAD, "status", "--json"], env=env, capture_output=True, text=True, timeout=60, check=True
+    )
     return dict(json.loads(out.stdout))
 
 
@@ -52,12 +64,17 @@ def test_up_zero_config_processes_a_file_and_stops_every_child_on_sigint() -> No
         try:
             wait_until(lambda: "ready" in log_path.read_text(errors="replace"), 90, "marsad up ready")
             banner = log_path.read_text(errors="replace")
-            assert str(root / "inbox") in banner and f"http://127.0.0.1:{port}/" in banner and "psql 'postgresql://" in banner
+            assert (
+                str(root / "inbox") in banner
+                and f"http://127.0.0.1:{port}/" in banner
+                and "psql 'postgresql://" in banner
+            )
 
             (root / "inbox" / "story.txt").write_text(ARTICLES["visit"], encoding="utf-8")
             report = wait_until(
                 lambda: (r := status_json(env))["documents"]["done"] == 1 and r,  # type: ignore[index]
-                90, "the dropped article done",
+                90,
+                "the dropped article done",
             )
             assert report["files"] == {"received": 0, "processed": 1, "rejected": 0, "duplicate": 0}
             assert report["inbox"] == str(root / "inbox")
@@ -65,7 +82,9 @@ def test_up_zero_config_processes_a_file_and_stops_every_child_on_sigint() -> No
 
             def flower_answers() -> bool:
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthcheck", timeout=2) as response:
+                    with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/healthcheck", timeout=2
+                    ) as response:
                         return response.status == 200
                 except OSError:
                     return False

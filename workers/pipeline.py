@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Article, ArticleDuplicate, Document
@@ -38,12 +38,14 @@ class Step:
 
 def clean_step(session: Session, document_id: int) -> None:
     row = session.execute(
-        select(Document.raw_content, Document.content_type, Document.raw_meta).where(Document.id == document_id)
+        select(Document.raw_content, Document.content_type, Document.raw_meta).where(
+            Document.id == document_id
+        )
     ).one()
     cleaned = clean_document(RawDocument(row.raw_content, row.content_type, dict(row.raw_meta or {})))
     # Re-running the step after a crash between insert and status update cannot happen (one
     # transaction), but reprocessing replaces the article, so delete first.
-    session.execute(Article.__table__.delete().where(Article.document_id == document_id))
+    session.execute(delete(Article).where(Article.document_id == document_id))
     session.execute(
         insert(Article).values(
             document_id=document_id,
@@ -95,7 +97,9 @@ PIPELINE: tuple[Step, ...] = (
 )
 
 
-def run_document(database: Database, document_id: int, pipeline: Sequence[Step] = PIPELINE) -> DocumentStatus | None:
+def run_document(
+    database: Database, document_id: int, pipeline: Sequence[Step] = PIPELINE
+) -> DocumentStatus | None:
     """Run every step still due for one document; returns its status afterwards (None if it is gone).
 
     Transient errors propagate (the task retries the whole batch); any other error is stored and

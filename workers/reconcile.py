@@ -37,7 +37,10 @@ def reconcile(database: Database, enqueue: Enqueue, stuck_after: float, limit: i
             )
             ids = list(
                 session.execute(
-                    update(Document).where(Document.id.in_(stuck)).values(enqueued_at=func.now()).returning(Document.id)
+                    update(Document)
+                    .where(Document.id.in_(stuck))
+                    .values(enqueued_at=func.now())
+                    .returning(Document.id)
                 ).scalars()
             )
         if not ids:

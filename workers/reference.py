@@ -54,7 +54,8 @@ def schema_markdown() -> str:
         "# Database schema",
         "",
         "The tables Marsad writes, for the people who query them. Generated from `db/models.py` by",
-        "`python -m workers.reference`; the same text is stored as PostgreSQL comments (`\\d+ table` in psql).",
+        "`python -m workers.reference`; the same text is stored as PostgreSQL comments",
+        "(`\\d+ table` in psql).",
         "",
     ]
     for table in Base.metadata.sorted_tables:
@@ -63,8 +64,11 @@ def schema_markdown() -> str:
         "## Status and reason values",
         "",
         "- `inbox_files.status`: " + ", ".join(f"`{s.value}`" for s in FileStatus) + ".",
-        "- `documents.status`: " + ", ".join(f"`{s.value}`" for s in DocumentStatus)
-        + " (final: " + ", ".join(f"`{s.value}`" for s in DocumentStatus if s.is_final) + ").",
+        "- `documents.status`: "
+        + ", ".join(f"`{s.value}`" for s in DocumentStatus)
+        + " (final: "
+        + ", ".join(f"`{s.value}`" for s in DocumentStatus if s.is_final)
+        + ").",
         "- `reason` (files and documents): " + ", ".join(f"`{r.value}`" for r in Reason) + ".",
         "",
     ]
@@ -72,17 +76,25 @@ def schema_markdown() -> str:
 
 
 def _table_markdown(table: Table) -> list[str]:
-    lines = [f"## `{table.name}`", "", table.comment or "", "", "| column | type | null | meaning |", "|---|---|---|---|"]
+    lines = [
+        f"## `{table.name}`",
+        "",
+        table.comment or "",
+        "",
+        "| column | type | null | meaning |",
+        "|---|---|---|---|",
+    ]
     for column in table.columns:
         nullable = "yes" if column.nullable else "no"
-        kind = column.type.compile(dialect=postgresql.dialect()).lower()
+        kind = column.type.compile(dialect=postgresql.dialect()).lower()  # type: ignore[no-untyped-call]
         lines.append(f"| `{column.name}` | {kind} | {nullable} | {column.comment or ''} |")
     indexes = sorted(table.indexes, key=lambda index: index.name or "")
     if indexes:
-        lines += ["", "Indexes: " + ", ".join(
-            f"`{index.name}` ({', '.join(c.name for c in index.columns)}{', unique' if index.unique else ''})"
-            for index in indexes
-        ) + "."]
+        described = []
+        for index in indexes:
+            columns = ", ".join(c.name for c in index.columns) + (", unique" if index.unique else "")
+            described.append(f"`{index.name}` ({columns})")
+        lines += ["", "Indexes: " + ", ".join(described) + "."]
     return [*lines, ""]
 
 

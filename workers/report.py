@@ -19,7 +19,7 @@ def queue_depth(broker_url: str, queue_name: str) -> int | None:
     """Messages waiting in the Celery queue (None when the broker cannot be reached)."""
     try:
         if broker_url.startswith("redis+socket://"):
-            client = redis.Redis(unix_socket_path=broker_url[len("redis+socket://"):], socket_timeout=2)
+            client = redis.Redis(unix_socket_path=broker_url[len("redis+socket://") :], socket_timeout=2)
         else:
             client = redis.Redis.from_url(broker_url, socket_timeout=2, socket_connect_timeout=2)
         with client:
@@ -32,11 +32,20 @@ def queue_depth(broker_url: str, queue_name: str) -> int | None:
 
 def status_report(settings: Settings, database: Database, broker_url: str) -> dict[str, Any]:
     with database.session() as session:
-        documents = dict(session.execute(select(Document.status, func.count()).group_by(Document.status)).all())
+        documents = dict(
+            session.execute(select(Document.status, func.count()).group_by(Document.status)).all()
+        )
         files = dict(session.execute(select(InboxFile.status, func.count()).group_by(InboxFile.status)).all())
         failures = session.execute(
-            select(Document.id, Document.inbox_file_id, Document.origin_line, Document.status, Document.reason,
-                   Document.last_error, Document.updated_at)
+            select(
+                Document.id,
+                Document.inbox_file_id,
+                Document.origin_line,
+                Document.status,
+                Document.reason,
+                Document.last_error,
+                Document.updated_at,
+            )
             .where(Document.status == DocumentStatus.FAILED.value)
             .order_by(Document.updated_at.desc())
             .limit(RECENT_FAILURES)
@@ -68,8 +77,13 @@ def status_report(settings: Settings, database: Database, broker_url: str) -> di
             for row in failures
         ],
         "recent_rejected_files": [
-            {"file_id": row.id, "name": row.name, "reason": row.reason, "detail": row.detail,
-             "at": row.received_at.isoformat()}
+            {
+                "file_id": row.id,
+                "name": row.name,
+                "reason": row.reason,
+                "detail": row.detail,
+                "at": row.received_at.isoformat(),
+            }
             for row in rejected
         ],
     }

@@ -93,7 +93,9 @@ def claim_attempts(database: Database, document_ids: Sequence[int], max_attempts
     return Claim(ready, tuple(exhausted))
 
 
-def record_failure(database: Database, document_id: int, error: BaseException, max_attempts: int) -> int | None:
+def record_failure(
+    database: Database, document_id: int, error: BaseException, max_attempts: int
+) -> int | None:
     """Store `error` on the document; fail it if the error is permanent or no attempts are left.
 
     Returns the attempts used so far when the document should be retried later, else None.

@@ -83,15 +83,20 @@ def _embedded_postgres(state_dir: Path) -> tuple[str, str, Any]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on headless hosts
-            import pgserver
+            from pgserver.postgres_server import get_server
 
-            server = pgserver.get_server(state_dir / "pgdata", cleanup_mode="stop")
-            if "1" not in server.psql(
-                f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE}';"
-            ).split():
+            server = get_server(state_dir / "pgdata", cleanup_mode="stop")
+            if (
+                "1"
+                not in server.psql(
+                    f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DATABASE}';"
+                ).split()
+            ):
                 server.psql(f"CREATE DATABASE {EMBEDDED_DATABASE};")
     except Exception as exc:
-        raise ServiceError(f"could not start the embedded PostgreSQL under {state_dir / 'pgdata'}: {exc}") from exc
+        raise ServiceError(
+            f"could not start the embedded PostgreSQL under {state_dir / 'pgdata'}: {exc}"
+        ) from exc
     info = server.get_postmaster_info()
     if info.socket_dir is not None:
         url = f"postgresql+psycopg://postgres@/{EMBEDDED_DATABASE}?host={info.socket_dir}"

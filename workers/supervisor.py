@@ -7,6 +7,7 @@ Each child runs in its own session (process group) so that a stop reaches the pr
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import os
@@ -73,7 +74,9 @@ class Supervisor:
                 if time.monotonic() - child.started_at < _RESTART_DELAY:
                     continue  # wait a little before restarting a child that dies at once
                 child.restarts += 1
-                log.warning("%s exited with code %s; restarting (restart #%d)", child.name, code, child.restarts)
+                log.warning(
+                    "%s exited with code %s; restarting (restart #%d)", child.name, code, child.restarts
+                )
                 self._spawn(child)
 
     def pids(self) -> list[int]:
@@ -102,7 +105,5 @@ class Supervisor:
 def _signal_group(child: Child, sig: signal.Signals) -> None:
     if child.process is None:
         return
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.process.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass

@@ -8,11 +8,11 @@ from functools import lru_cache
 from celery import Task, shared_task
 
 from db.session import Database
+from workers.errors import ConfigurationError
 from workers.outbox import celery_enqueue
 from workers.pipeline import run_documents
 from workers.reconcile import reconcile
 from workers.retry import TRANSIENT_ERRORS, claim_attempts, compute_backoff, is_transient
-from workers.errors import ConfigurationError
 from workers.settings import Settings
 from workers.status import TaskName
 
@@ -45,7 +45,10 @@ def process_documents(self: Task, document_ids: list[int]) -> dict[str, int]:
         if not is_transient(exc):
             raise
         delay = compute_backoff(
-            self.request.retries + 1, base=settings.retry_backoff_base, cap=settings.retry_backoff_max, jitter=0.2
+            self.request.retries + 1,
+            base=settings.retry_backoff_base,
+            cap=settings.retry_backoff_max,
+            jitter=0.2,
         )
         log.warning("transient error, retrying %d document(s) in %.1fs: %s", len(document_ids), delay, exc)
         raise self.retry(exc=exc, countdown=delay) from exc

@@ -7,10 +7,35 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-_SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "button"})
+_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "svg", "head", "nav", "footer", "form", "button"}
+)
 _BLOCK = frozenset(
-    {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
-     "article", "header", "blockquote", "pre", "hr", "dd", "dt", "figcaption"}
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "blockquote",
+        "pre",
+        "hr",
+        "dd",
+        "dt",
+        "figcaption",
+    }
 )
 
 

@@ -13,24 +13,56 @@ import unicodedata
 
 _INVISIBLE = dict.fromkeys(
     [
-        0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD,  # zero-width spaces/joiners, word joiner, BOM, soft hyphen
-        0x200E, 0x200F, 0x061C,  # LRM, RLM, Arabic letter mark
+        0x200B,
+        0x200C,
+        0x200D,
+        0x2060,
+        0xFEFF,
+        0x00AD,  # zero-width spaces/joiners, word joiner, BOM, soft hyphen
+        0x200E,
+        0x200F,
+        0x061C,  # LRM, RLM, Arabic letter mark
         *range(0x202A, 0x202F),  # LRE RLE PDF LRO RLO
         *range(0x2066, 0x206A),  # LRI RLI FSI PDI
     ]
 )
-_SPACES = {cp: " " for cp in (0x00A0, 0x2007, 0x202F, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005,
-                              0x2006, 0x2008, 0x2009, 0x200A, 0x205F, 0x3000)}
+_SPACES = {
+    cp: " "
+    for cp in (
+        0x00A0,
+        0x2007,
+        0x202F,
+        0x2000,
+        0x2001,
+        0x2002,
+        0x2003,
+        0x2004,
+        0x2005,
+        0x2006,
+        0x2008,
+        0x2009,
+        0x200A,
+        0x205F,
+        0x3000,
+    )
+}
 _DISPLAY_TABLE = {**_INVISIBLE, **_SPACES}
 
-_PRESENTATION_FORMS = re.compile("[\uFB50-\uFDFF\uFE70-\uFEFF]")
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 
 TATWEEL = "\u0640"
-_DIACRITICS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E8\u06EA-\u06ED]")
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
 _MATCH_TABLE = str.maketrans(
     {
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-        "ى": "ي", "ی": "ي", "ئ": "ي",
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ئ": "ي",
         "ؤ": "و",
         "ة": "ه",
         "ک": "ك",

@@ -52,7 +52,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 text = data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise RejectedInput(
-                    Reason.UNDECODABLE, f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}"
+                    Reason.UNDECODABLE,
+                    f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}",
                 ) from exc
             return _checked(text), "utf-16" if encoding == "utf-16" else "utf-8"
     binary = sniff_binary(data)

@@ -148,14 +148,18 @@ def _load_json(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise RejectedInput(Reason.BAD_JSON, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+        raise RejectedInput(
+            Reason.BAD_JSON, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
 
 
 def _article_from_object(
     obj: Any, encoding: str | None, limits: Limits, member: str | None, line: int | None
 ) -> ArticleRecord:
     if isinstance(obj, list):
-        raise RejectedInput(Reason.BAD_JSON, "a JSON array: a .json file holds one article object; use .jsonl for many")
+        raise RejectedInput(
+            Reason.BAD_JSON, "a JSON array: a .json file holds one article object; use .jsonl for many"
+        )
     if not isinstance(obj, dict):
         raise RejectedInput(Reason.BAD_JSON, f"expected an article object, found {type(obj).__name__}")
     html, text = obj.get("html"), obj.get("text")
@@ -200,7 +204,9 @@ def _gunzip(data: bytes, limits: Limits) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         raise RejectedInput(Reason.BAD_ARCHIVE, f"not a readable gzip file: {exc}") from exc
     if len(out) > limits.max_bytes:
-        raise RejectedInput(Reason.OVERSIZE, f"decompresses to over {limits.max_bytes:,} bytes (MAX_FILE_BYTES)")
+        raise RejectedInput(
+            Reason.OVERSIZE, f"decompresses to over {limits.max_bytes:,} bytes (MAX_FILE_BYTES)"
+        )
     return out
 
 
@@ -217,7 +223,9 @@ def _parse_zip(data: bytes, limits: Limits) -> ParsedFile:
         raise RejectedInput(Reason.BAD_ARCHIVE, f"not a readable zip file: {exc}") from exc
     declared = sum(info.file_size for info in members)
     if declared > limits.max_bytes:
-        raise RejectedInput(Reason.OVERSIZE, f"unpacks to {declared:,} bytes, over {limits.max_bytes:,} (MAX_FILE_BYTES)")
+        raise RejectedInput(
+            Reason.OVERSIZE, f"unpacks to {declared:,} bytes, over {limits.max_bytes:,} (MAX_FILE_BYTES)"
+        )
     articles: list[ArticleRecord] = []
     rejections: list[PartRejection] = []
     for info in members:

@@ -178,7 +178,11 @@ class Ingestor:
         return IngestResult(path, Outcome.QUEUED, file_id, len(document_ids), rejections=rejections)
 
     def _insert_documents(
-        self, session: Session, file_id: int, articles: Sequence[ArticleRecord], rejections: Sequence[PartRejection]
+        self,
+        session: Session,
+        file_id: int,
+        articles: Sequence[ArticleRecord],
+        rejections: Sequence[PartRejection],
     ) -> list[int]:
         now = datetime.now(UTC)
         rows = [
@@ -275,8 +279,14 @@ class Ingestor:
         """Finish what an interrupted run began on this very file, or recognise a repeat of it."""
         with self.database.session() as session:
             rows = session.execute(
-                select(InboxFile.id, InboxFile.path, InboxFile.status, InboxFile.reason, InboxFile.detail,
-                       InboxFile.moved_to)
+                select(
+                    InboxFile.id,
+                    InboxFile.path,
+                    InboxFile.status,
+                    InboxFile.reason,
+                    InboxFile.detail,
+                    InboxFile.moved_to,
+                )
                 .where(InboxFile.sha256 == digest)
                 .order_by(InboxFile.id)
             ).all()
@@ -348,7 +358,10 @@ class Ingestor:
         except FileNotFoundError:
             log.warning("%s vanished before it could be moved; its rows are committed", path)
         with self.database.session() as session:
-            values: dict[str, object] = {"moved_to": str(moved_to) if moved_to else None, "finished_at": func.now()}
+            values: dict[str, object] = {
+                "moved_to": str(moved_to) if moved_to else None,
+                "finished_at": func.now(),
+            }
             if status is FileStatus.PROCESSED:
                 values["status"] = FileStatus.PROCESSED.value
             session.execute(update(InboxFile).where(InboxFile.id == file_id).values(**values))

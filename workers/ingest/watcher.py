@@ -65,7 +65,9 @@ class PendingFile:
 
 
 class _Handler(FileSystemEventHandler):
-    def __init__(self, accept: Callable[[Path], bool], events: queue.SimpleQueue[tuple[Signal, Path]]) -> None:
+    def __init__(
+        self, accept: Callable[[Path], bool], events: queue.SimpleQueue[tuple[Signal, Path]]
+    ) -> None:
         self._accept = accept
         self._events = events
 
@@ -87,7 +89,9 @@ class _Handler(FileSystemEventHandler):
 
 
 class InboxWatcher:
-    def __init__(self, settings: Settings, ingestor: Ingestor, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, settings: Settings, ingestor: Ingestor, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.settings = settings
         self.ingestor = ingestor
         self.clock = clock
