@@ -201,3 +201,13 @@ def test_parse_file_refuses_oversize_content_and_bombs() -> None:
     with pytest.raises(RejectedInput) as caught:
         parse_file("long.txt", b"a" * 600, small)
     assert caught.value.reason is Reason.OVERSIZE
+
+
+def test_parse_file_makes_text_storable_in_postgres() -> None:
+    parsed = parse_file(
+        "feed.jsonl", b'{"text": "\\u0627\\u0000\\u0628 \\ud800", "title": "t\\u0000"}\n', LIMITS
+    )
+    (article,) = parsed.articles
+    assert "\x00" not in article.content and "\ud800" not in article.content
+    assert article.content.startswith("اب ") and article.meta == {"title": "t"}
+    article.content.encode("utf-8")

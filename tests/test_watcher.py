@@ -187,3 +187,19 @@ def test_watcher_survives_a_database_outage_and_catches_up(
         assert running.thread.is_alive()
         down.clear()
         wait_until(lambda: len(file_rows(database)) == 3, 40, "all files after the outage")
+
+
+def test_watcher_rejects_a_file_that_keeps_failing_for_an_unexpected_reason(
+    settings: Settings, database: Database, inbox: Path
+) -> None:
+    with RunningWatcher(settings, database) as running:
+
+        def broken(path: Path) -> Any:
+            raise ValueError("a bug in a reader")
+
+        running.ingestor._ingest = broken  # type: ignore[method-assign]
+        (inbox / "trouble.txt").write_text(ARTICLES["visit"], encoding="utf-8")
+        wait_until(lambda: file_rows(database), 30, "file refused after repeated failures")
+        assert running.thread.is_alive()
+    assert [(r.name, r.status) for r in file_rows(database)] == [("trouble.txt", "rejected")]
+    assert "a bug in a reader" in (settings.rejected_path / "trouble.txt.error.txt").read_text()

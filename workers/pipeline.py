@@ -1,31 +1,43 @@
-"""The pipeline: an ordered list of steps, each moving a document from one status to the next.
+"""The pipeline: an ordered list of steps, each moving documents from one status to the next.
 
 Each step is an adapter around a plain stage (`workers.clean`, `workers.dedupe`, `workers.extract`):
-load what the stage needs, call it, store its result. Every step runs in its own transaction with the
-document row locked and its status checked, so a step applies exactly once however many messages
-name the document (redelivery, reconciler), and a crash resumes at the first step not yet committed.
+load what the stage needs, call it, store its result. A step works on a batch of documents in one
+transaction, with their rows locked and their status checked, so it applies exactly once however many
+messages name a document (redelivery, reconciler), and a crash resumes at the first step not yet
+committed. A document the stage cannot handle is set aside with its error; the others go on. If the
+batch's own SQL fails, the step is retried one document at a time so that only the culprit fails.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.models import Article, ArticleDuplicate, Document
 from db.session import Database
 from workers.clean import RawDocument, clean_document
-from workers.dedupe import find_canonical
+from workers.dedupe import DuplicateVerdict, find_canonicals
 from workers.extract import ExtractInput, extract_events
-from workers.retry import is_transient, record_failure
+from workers.retry import is_transient, record_failures
 from workers.status import DocumentStatus
 
 log = logging.getLogger(__name__)
 
-StepFunction = Callable[[Session, int], None]
+
+@dataclass
+class StepResult:
+    """Documents a step could not handle, with why; every other document it was given advances."""
+
+    errors: dict[int, Exception] = field(default_factory=dict)
+    advanced: list[int] = field(default_factory=list)  # filled in by the runner, not by the step
+
+
+StepFunction = Callable[[Session, Sequence[int]], StepResult]
 
 
 @dataclass(frozen=True)
@@ -36,58 +48,89 @@ class Step:
     run: StepFunction
 
 
-def clean_step(session: Session, document_id: int) -> None:
-    row = session.execute(
-        select(Document.raw_content, Document.content_type, Document.raw_meta).where(
-            Document.id == document_id
+def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
+    result = StepResult()
+    rows = session.execute(
+        select(Document.id, Document.raw_content, Document.content_type, Document.raw_meta).where(
+            Document.id.in_(document_ids)
         )
-    ).one()
-    cleaned = clean_document(RawDocument(row.raw_content, row.content_type, dict(row.raw_meta or {})))
-    # Re-running the step after a crash between insert and status update cannot happen (one
-    # transaction), but reprocessing replaces the article, so delete first.
-    session.execute(delete(Article).where(Article.document_id == document_id))
-    session.execute(
-        insert(Article).values(
-            document_id=document_id,
-            title=cleaned.title,
-            body=cleaned.body,
-            normalized_text=cleaned.normalized_text,
-            language=cleaned.language,
-            source=cleaned.source,
-            url=cleaned.url,
-            published_at=cleaned.published_at,
-            text_sha256=cleaned.text_sha256,
+    ).all()
+    articles = []
+    for row in rows:
+        try:
+            cleaned = clean_document(RawDocument(row.raw_content, row.content_type, dict(row.raw_meta or {})))
+        except Exception as exc:
+            result.errors[row.id] = exc
+            continue
+        articles.append(
+            {
+                "document_id": row.id,
+                "title": cleaned.title,
+                "body": cleaned.body,
+                "normalized_text": cleaned.normalized_text,
+                "language": cleaned.language,
+                "source": cleaned.source,
+                "url": cleaned.url,
+                "published_at": cleaned.published_at,
+                "text_sha256": cleaned.text_sha256,
+            }
         )
+    # Reprocessing a document replaces its article.
+    session.execute(delete(Article).where(Article.document_id.in_([a["document_id"] for a in articles])))
+    if articles:
+        session.execute(insert(Article), articles)
+    return result
+
+
+def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
+    articles = session.execute(
+        select(Article.id, Article.text_sha256)
+        .where(Article.document_id.in_(document_ids))
+        .order_by(Article.id)
+    ).all()
+    verdicts: dict[int, DuplicateVerdict] = find_canonicals(
+        session, [(a.id, a.text_sha256) for a in articles]
     )
-
-
-def dedupe_step(session: Session, document_id: int) -> None:
-    article_id, text_sha256 = session.execute(
-        select(Article.id, Article.text_sha256).where(Article.document_id == document_id)
-    ).one()
-    verdict = find_canonical(session, article_id, text_sha256)
-    if verdict is not None:
+    if verdicts:
         session.execute(
-            insert(ArticleDuplicate).values(
-                article_id=article_id,
-                canonical_article_id=verdict.canonical_article_id,
-                method=verdict.method.value,
-                similarity=verdict.similarity,
-            )
+            insert(ArticleDuplicate),
+            [
+                {
+                    "article_id": article_id,
+                    "canonical_article_id": verdict.canonical_article_id,
+                    "method": verdict.method.value,
+                    "similarity": verdict.similarity,
+                }
+                for article_id, verdict in verdicts.items()
+            ],
         )
-    session.execute(update(Article).where(Article.id == article_id).values(deduplicated_at=func.now()))
+    session.execute(
+        update(Article).where(Article.id.in_([a.id for a in articles])).values(deduplicated_at=func.now())
+    )
+    return StepResult()
 
 
-def extract_step(session: Session, document_id: int) -> None:
-    row = session.execute(
-        select(Article.id, Article.body, Article.normalized_text, Article.language)
-        .where(Article.document_id == document_id)
-        .where(~select(ArticleDuplicate.article_id).where(ArticleDuplicate.article_id == Article.id).exists())
-    ).one_or_none()
-    if row is None:
-        return  # a duplicate: its canonical article carries the events
-    extract_events(ExtractInput(row.id, row.body, row.normalized_text, row.language))
-    session.execute(update(Article).where(Article.id == row.id).values(extracted_at=func.now()))
+def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
+    result = StepResult()
+    is_duplicate = (
+        select(ArticleDuplicate.article_id).where(ArticleDuplicate.article_id == Article.id).exists()
+    )
+    rows = session.execute(
+        select(Article.id, Article.document_id, Article.body, Article.normalized_text, Article.language)
+        .where(Article.document_id.in_(document_ids))
+        .where(~is_duplicate)  # a duplicate's events are its canonical article's
+    ).all()
+    extracted = []
+    for row in rows:
+        try:
+            extract_events(ExtractInput(row.id, row.body, row.normalized_text, row.language))
+        except Exception as exc:
+            result.errors[row.document_id] = exc
+            continue
+        extracted.append(row.id)
+    if extracted:
+        session.execute(update(Article).where(Article.id.in_(extracted)).values(extracted_at=func.now()))
+    return result
 
 
 PIPELINE: tuple[Step, ...] = (
@@ -97,40 +140,6 @@ PIPELINE: tuple[Step, ...] = (
 )
 
 
-def run_document(
-    database: Database, document_id: int, pipeline: Sequence[Step] = PIPELINE
-) -> DocumentStatus | None:
-    """Run every step still due for one document; returns its status afterwards (None if it is gone).
-
-    Transient errors propagate (the task retries the whole batch); any other error is stored and
-    the step stays due.
-    """
-    status: DocumentStatus | None = None
-    for step in pipeline:
-        with database.session() as session:
-            current = session.execute(
-                select(Document.status).where(Document.id == document_id).with_for_update()
-            ).scalar_one_or_none()
-            if current is None:
-                return None
-            status = DocumentStatus(current)
-            if status != step.takes:
-                continue
-            step.run(session, document_id)
-            status = step.gives
-            session.execute(
-                update(Document)
-                .where(Document.id == document_id)
-                .values(
-                    status=status.value,
-                    last_error=None,
-                    reason=None,
-                    finished_at=func.now() if status.is_final else None,
-                )
-            )
-    return status
-
-
 @dataclass(frozen=True)
 class BatchOutcome:
     done: tuple[int, ...]
@@ -138,26 +147,87 @@ class BatchOutcome:
     failed: tuple[int, ...]
 
 
+def _apply_step(database: Database, step: Step, document_ids: Sequence[int]) -> StepResult:
+    """Run `step` on those of `document_ids` waiting for it, in one transaction."""
+    with database.session() as session:
+        due = list(
+            session.execute(
+                select(Document.id)
+                .where(Document.id.in_(document_ids), Document.status == step.takes.value)
+                .order_by(Document.id)
+                .with_for_update(skip_locked=True)  # another worker has them: it will finish them
+            ).scalars()
+        )
+        if not due:
+            return StepResult()
+        result = step.run(session, due)
+        result.advanced = advanced = [doc_id for doc_id in due if doc_id not in result.errors]
+        if advanced:
+            session.execute(
+                update(Document)
+                .where(Document.id.in_(advanced))
+                .values(
+                    status=step.gives.value,
+                    last_error=None,
+                    reason=None,
+                    finished_at=func.now() if step.gives.is_final else None,
+                )
+            )
+    return result
+
+
+def _run_step(database: Database, step: Step, document_ids: Sequence[int]) -> StepResult:
+    try:
+        return _apply_step(database, step, document_ids)
+    except SQLAlchemyError as exc:
+        if is_transient(exc):
+            raise
+        if len(document_ids) == 1:
+            return StepResult({document_ids[0]: exc})
+    log.warning("step %s failed on a batch of %d; retrying one by one", step.name, len(document_ids))
+    combined = StepResult()
+    for document_id in document_ids:
+        single = _run_step(database, step, [document_id])
+        combined.errors.update(single.errors)
+        combined.advanced.extend(single.advanced)
+    return combined
+
+
 def run_documents(
     database: Database, document_ids: Sequence[int], max_attempts: int, pipeline: Sequence[Step] = PIPELINE
 ) -> BatchOutcome:
-    """Run the pipeline over claimed documents, isolating each one's errors from the others."""
+    """Run every step still due for the documents. Transient errors propagate (retry the batch)."""
+    remaining = sorted(set(document_ids))
+    errors: dict[int, Exception] = {}
     done: list[int] = []
-    retry_later: list[tuple[int, int]] = []
-    failed: list[int] = []
-    for document_id in document_ids:
-        try:
-            status = run_document(database, document_id, pipeline)
-        except Exception as exc:
-            if is_transient(exc):
-                raise
-            log.warning("document %s failed: %s: %s", document_id, type(exc).__name__, exc)
-            attempts = record_failure(database, document_id, exc, max_attempts)
-            if attempts is None:
-                failed.append(document_id)
-            else:
-                retry_later.append((document_id, attempts))
-            continue
-        if status is DocumentStatus.DONE:
-            done.append(document_id)
-    return BatchOutcome(tuple(done), tuple(retry_later), tuple(failed))
+    for step in pipeline:
+        if not remaining:
+            break
+        result = _run_step(database, step, remaining)
+        if step.gives is DocumentStatus.DONE:
+            done.extend(result.advanced)
+        step_errors = result.errors
+        for document_id, error in step_errors.items():
+            log.warning(
+                "document %s failed in %s: %s: %s", document_id, step.name, type(error).__name__, error
+            )
+        errors.update(step_errors)
+        remaining = [doc_id for doc_id in remaining if doc_id not in step_errors]
+    outcomes = record_failures(database, errors, max_attempts) if errors else {}
+    return BatchOutcome(
+        done=tuple(sorted(done)),
+        retry_later=tuple(sorted((d, a) for d, a in outcomes.items() if a is not None)),
+        failed=tuple(sorted(d for d, a in outcomes.items() if a is None)),
+    )
+
+
+def run_document(
+    database: Database, document_id: int, pipeline: Sequence[Step] = PIPELINE
+) -> DocumentStatus | None:
+    """Run the steps due for one document, without counting attempts; returns its status after."""
+    run_documents(database, [document_id], max_attempts=1_000_000, pipeline=pipeline)
+    with database.session() as session:
+        status = session.execute(
+            select(Document.status).where(Document.id == document_id)
+        ).scalar_one_or_none()
+    return DocumentStatus(status) if status is not None else None

@@ -4,13 +4,13 @@
 - `is_transient` names the errors worth retrying as they are (database or broker briefly away).
 - `claim_attempts` counts an attempt in Postgres for every document a task is about to work on, and
   fails those that have used up MAX_ATTEMPTS (a document that kills its worker every time ends here).
-- `record_failure` stores a stage's error and decides: retry later, or fail now.
+- `record_failures` stores stages' errors and decides for each document: retry later, or fail now.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import redis.exceptions
@@ -93,29 +93,32 @@ def claim_attempts(database: Database, document_ids: Sequence[int], max_attempts
     return Claim(ready, tuple(exhausted))
 
 
-def record_failure(
-    database: Database, document_id: int, error: BaseException, max_attempts: int
-) -> int | None:
-    """Store `error` on the document; fail it if the error is permanent or no attempts are left.
+def record_failures(
+    database: Database, errors: Mapping[int, BaseException], max_attempts: int
+) -> dict[int, int | None]:
+    """Store each document's error; fail those whose error is permanent or who have no attempts left.
 
-    Returns the attempts used so far when the document should be retried later, else None.
+    Returns, per document, the attempts used so far when it should be retried later, else None.
     """
-    permanent = isinstance(error, StageError) and error.permanent
-    message = f"{type(error).__name__}: {error}"[:_ERROR_TEXT_LIMIT]
+    outcomes: dict[int, int | None] = {}
     with database.session() as session:
-        attempts = session.execute(
-            update(Document)
-            .where(Document.id == document_id)
-            .values(last_error=message, reason=Reason.PROCESSING_ERROR.value)
-            .returning(Document.attempts)
-        ).scalar_one_or_none()
-        if attempts is None:
-            return None
-        if permanent or attempts >= max_attempts:
-            session.execute(
+        for document_id, error in sorted(errors.items()):
+            message = f"{type(error).__name__}: {error}"[:_ERROR_TEXT_LIMIT]
+            attempts = session.execute(
                 update(Document)
                 .where(Document.id == document_id)
+                .values(last_error=message, reason=Reason.PROCESSING_ERROR.value)
+                .returning(Document.attempts)
+            ).scalar_one_or_none()
+            if attempts is None:
+                continue
+            permanent = isinstance(error, StageError) and error.permanent
+            outcomes[document_id] = None if permanent or attempts >= max_attempts else int(attempts)
+        give_up = [document_id for document_id, attempts in outcomes.items() if attempts is None]
+        if give_up:
+            session.execute(
+                update(Document)
+                .where(Document.id.in_(give_up))
                 .values(status=DocumentStatus.FAILED.value, finished_at=func.now())
             )
-            return None
-    return int(attempts)
+    return outcomes

@@ -134,6 +134,7 @@ def _article(
     member: str | None,
     line: int | None,
 ) -> ArticleRecord:
+    text = storable(text)
     if not text.strip():
         raise RejectedInput(Reason.MISSING_TEXT, "the article text is empty")
     if len(text) > limits.max_article_chars:
@@ -141,7 +142,20 @@ def _article(
             Reason.OVERSIZE,
             f"article of {len(text):,} characters is over the limit of {limits.max_article_chars:,}",
         )
-    return ArticleRecord(text, content_type, encoding, meta, member, line)
+    return ArticleRecord(
+        text, content_type, encoding, {k: storable(v) for k, v in meta.items()}, member, line
+    )
+
+
+def storable(text: str) -> str:
+    """`text` as PostgreSQL can store it: NUL characters dropped, lone surrogates (from JSON escapes
+    such as \\ud800) replaced by U+FFFD."""
+    text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    return text
 
 
 def _load_json(text: str) -> Any:

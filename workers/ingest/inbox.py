@@ -148,6 +148,19 @@ class Ingestor:
             return self._reject(path, digest, size, exc)
         return self._store(path, digest, size, parsed)
 
+    def reject_unreadable(self, path: Path, error: BaseException) -> IngestResult:
+        """Refuse a file that failed to ingest for an unexpected reason, so it does not wait forever."""
+        try:
+            size = path.stat().st_size
+            digest = sha256_stream(path)
+            return self._reject(
+                path, digest, size, RejectedInput(Reason.PROCESSING_ERROR, f"could not be ingested: {error}")
+            )
+        except FileNotFoundError:
+            return IngestResult(path, Outcome.VANISHED)
+        except TRANSIENT_ERRORS as exc:
+            raise TransientError(f"database unavailable while rejecting {path.name}: {exc}") from exc
+
     # -- the three ends of a file ---------------------------------------------------------------
 
     def _store(self, path: Path, digest: str, size: int, parsed: ParsedFile) -> IngestResult:

@@ -42,6 +42,9 @@ TEMPORARY_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial", ".swp", ".down
 CLOSE_GRACE_SECONDS = 0.2
 _TICK_SECONDS = 0.05
 _MAX_RETRY_DELAY = 30.0
+# A file whose ingestion fails this many times for a reason other than an unreachable database is
+# refused (moved to rejected/ with reason processing_error) rather than retried forever.
+UNEXPECTED_FAILURES_BEFORE_REJECTING = 3
 
 
 def is_ignored_name(name: str) -> bool:
@@ -209,7 +212,10 @@ class InboxWatcher:
         except TransientError as exc:
             self._retry_later(path, entry, exc, transient=True)
             return None
-        except Exception as exc:  # a bug must not stop the watcher; the file waits and is retried
+        except Exception as exc:  # a bug must not stop the watcher: retry, then refuse the file
+            if entry.failures + 1 >= UNEXPECTED_FAILURES_BEFORE_REJECTING:
+                log.exception("%s failed %d times; moving it to rejected/", path, entry.failures + 1)
+                return self._give_up(path, entry, exc)
             log.exception("unexpected error on %s; will retry", path)
             self._retry_later(path, entry, exc, transient=False)
             return None
@@ -220,6 +226,15 @@ class InboxWatcher:
         self.handled[path] = entry.signature
         if result.outcome is not Outcome.VANISHED:
             (log.warning if result.outcome is Outcome.REJECTED else log.info)("%s", result.summary())
+        return result
+
+    def _give_up(self, path: Path, entry: PendingFile, error: Exception) -> IngestResult | None:
+        try:
+            result = self.ingestor.reject_unreadable(path, error)
+        except Exception as exc:
+            self._retry_later(path, entry, exc, transient=True)
+            return None
+        del self.pending[path]
         return result
 
     def _retry_later(self, path: Path, entry: PendingFile, exc: Exception, *, transient: bool) -> None:
