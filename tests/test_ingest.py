@@ -156,7 +156,7 @@ def test_ingest_resumes_a_file_whose_rows_committed_before_a_crash(
     def crash(*_: Any, **__: Any) -> None:
         raise KeyboardInterrupt("simulated crash after commit, before the move")
 
-    monkeypatch.setattr(ingestor, "_finish", crash)
+    monkeypatch.setattr(ingestor, "_dispose", crash)
     with pytest.raises(KeyboardInterrupt):
         ingestor.ingest(path)
     monkeypatch.undo()
@@ -214,3 +214,35 @@ def test_documents_status_check_constraint_matches_the_enum(database: Database) 
             text("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'ck_documents_status'")
         ).scalar_one()
     assert sorted(re.findall(r"'(\w+)'", constraint)) == sorted(s.value for s in DocumentStatus)
+
+
+def test_ingest_many_takes_a_group_in_one_go_with_duplicates_inside_it(
+    ingestor: Ingestor, settings: Settings, database: Database, queue: RecordingQueue
+) -> None:
+    paths = [
+        drop(settings, "a.txt", ARTICLES["visit"].encode()),
+        drop(settings, "b.txt", ARTICLES["call"].encode()),
+        drop(settings, "a-again.txt", ARTICLES["visit"].encode()),
+        drop(settings, "bad.txt", b""),
+        drop(settings, "feed.jsonl", jsonl_articles(3, bad_lines=(2,))),
+    ]
+    results = ingestor.ingest_many(paths)
+    assert [r.outcome for r in results] == [
+        Outcome.QUEUED,
+        Outcome.QUEUED,
+        Outcome.DUPLICATE,
+        Outcome.REJECTED,
+        Outcome.QUEUED,
+    ]
+    assert results[2].detail == f"same bytes as a.txt (file #{results[0].file_id}); nothing new queued"
+    files = rows(database, InboxFile.id, InboxFile.name, InboxFile.status, InboxFile.documents_count)
+    assert [(f.name, f.status, f.documents_count) for f in files] == [
+        ("a.txt", "processed", 1),
+        ("b.txt", "processed", 1),
+        ("bad.txt", "rejected", 0),
+        ("feed.jsonl", "processed", 3),
+        ("a-again.txt", "duplicate", 0),
+    ]
+    documents = rows(database, Document.id, Document.inbox_file_id, Document.status)
+    assert sorted(queue.sent) == [d.id for d in documents if d.status == "queued"]
+    assert len(queue.sent) == 5 and not any(p.exists() for p in paths)

@@ -35,13 +35,13 @@ class RunningWatcher:
         self.ingestor = Ingestor(settings, database, self.queue)
         self.watcher = InboxWatcher(settings, self.ingestor)
         self.reads: list[tuple[str, int]] = []
-        real = self.ingestor.ingest
+        real = self.ingestor._read
 
-        def counting_ingest(path: Path) -> Any:
+        def counting_read(path: Path) -> Any:
             self.reads.append((path.name, path.stat().st_size if path.exists() else -1))
             return real(path)
 
-        self.ingestor.ingest = counting_ingest  # type: ignore[method-assign]
+        self.ingestor._read = counting_read  # type: ignore[method-assign]
         self.stop = threading.Event()
         self.ready = threading.Event()
         self.thread = threading.Thread(target=self.watcher.run, args=(self.stop, self.ready.set), daemon=True)
@@ -170,16 +170,16 @@ def test_watcher_survives_a_database_outage_and_catches_up(
     down = threading.Event()
     down.set()
     with RunningWatcher(settings, database) as running:
-        real = running.ingestor._ingest
+        real = running.ingestor._ingest_many
 
-        def flaky(path: Path) -> Any:
+        def flaky(paths: Any) -> Any:
             if down.is_set():
                 import sqlalchemy.exc
 
                 raise sqlalchemy.exc.OperationalError("INSERT", {}, ConnectionRefusedError("server closed"))
-            return real(path)
+            return real(paths)
 
-        running.ingestor._ingest = flaky  # type: ignore[method-assign]
+        running.ingestor._ingest_many = flaky  # type: ignore[method-assign]
         for n in range(3):
             (inbox / f"a{n}.txt").write_text(ARTICLES["visit"] + str(n), encoding="utf-8")
         time.sleep(2.0)
@@ -194,10 +194,10 @@ def test_watcher_rejects_a_file_that_keeps_failing_for_an_unexpected_reason(
 ) -> None:
     with RunningWatcher(settings, database) as running:
 
-        def broken(path: Path) -> Any:
+        def broken(paths: Any) -> Any:
             raise ValueError("a bug in a reader")
 
-        running.ingestor._ingest = broken  # type: ignore[method-assign]
+        running.ingestor._ingest_many = broken  # type: ignore[method-assign]
         (inbox / "trouble.txt").write_text(ARTICLES["visit"], encoding="utf-8")
         wait_until(lambda: file_rows(database), 30, "file refused after repeated failures")
         assert running.thread.is_alive()

@@ -45,6 +45,8 @@ _MAX_RETRY_DELAY = 30.0
 # A file whose ingestion fails this many times for a reason other than an unreachable database is
 # refused (moved to rejected/ with reason processing_error) rather than retried forever.
 UNEXPECTED_FAILURES_BEFORE_REJECTING = 3
+# Files ingested in one transaction when many are ready at once.
+GROUP_FILES = 200
 
 
 def is_ignored_name(name: str) -> bool:
@@ -194,48 +196,61 @@ class InboxWatcher:
         return [path for _, path in sorted(ready)]
 
     def process_ready(self, stop: threading.Event | None = None) -> list[IngestResult]:
-        results = []
-        for path in self.ready_files():
+        """Ingest the files that are ready, in groups; returns what became of them."""
+        results: list[IngestResult] = []
+        ready = self.ready_files()
+        for start in range(0, len(ready), GROUP_FILES):
             if stop is not None and stop.is_set():
                 break
-            result = self._ingest_one(path)
-            if result is not None:
-                results.append(result)
-            elif self._database_down_since is not None:
-                break  # the database is away: the rest wait with it
+            group = ready[start : start + GROUP_FILES]
+            try:
+                done = self.ingestor.ingest_many(group)
+            except TransientError as exc:
+                for path in ready[start:]:  # the database is away: the rest wait with this group
+                    self._retry_later(path, self.pending[path], exc, transient=True)
+                break
+            except Exception:  # a bug must not stop the watcher: find the file it concerns
+                log.exception("ingesting a group of %d file(s) failed; taking them one at a time", len(group))
+                done = [r for r in (self._ingest_one(path) for path in group) if r is not None]
+            else:
+                self._database_back()
+            for result in done:
+                self._handled(result)
+            results.extend(done)
         return results
 
     def _ingest_one(self, path: Path) -> IngestResult | None:
         entry = self.pending[path]
         try:
-            result = self.ingestor.ingest(path)
+            return self.ingestor.ingest(path)
         except TransientError as exc:
             self._retry_later(path, entry, exc, transient=True)
-            return None
-        except Exception as exc:  # a bug must not stop the watcher: retry, then refuse the file
+        except Exception as exc:  # retry a few times, then refuse the file
             if entry.failures + 1 >= UNEXPECTED_FAILURES_BEFORE_REJECTING:
                 log.exception("%s failed %d times; moving it to rejected/", path, entry.failures + 1)
                 return self._give_up(path, entry, exc)
             log.exception("unexpected error on %s; will retry", path)
             self._retry_later(path, entry, exc, transient=False)
-            return None
+        return None
+
+    def _handled(self, result: IngestResult) -> None:
+        entry = self.pending.pop(result.path, None)
+        if entry is not None:
+            self.handled[result.path] = entry.signature
+        if result.outcome is not Outcome.VANISHED:
+            (log.warning if result.outcome is Outcome.REJECTED else log.info)("%s", result.summary())
+
+    def _database_back(self) -> None:
         if self._database_down_since is not None:
             log.info("database reachable again after %.0fs", self.clock() - self._database_down_since)
             self._database_down_since = None
-        del self.pending[path]
-        self.handled[path] = entry.signature
-        if result.outcome is not Outcome.VANISHED:
-            (log.warning if result.outcome is Outcome.REJECTED else log.info)("%s", result.summary())
-        return result
 
     def _give_up(self, path: Path, entry: PendingFile, error: Exception) -> IngestResult | None:
         try:
-            result = self.ingestor.reject_unreadable(path, error)
+            return self.ingestor.reject_unreadable(path, error)
         except Exception as exc:
             self._retry_later(path, entry, exc, transient=True)
             return None
-        del self.pending[path]
-        return result
 
     def _retry_later(self, path: Path, entry: PendingFile, exc: Exception, *, transient: bool) -> None:
         entry.failures += 1
