@@ -35,7 +35,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "broker_connection_max_retries": None,  # keep trying while Redis is away; never exit
         # Unacknowledged messages come back after this long if a worker vanished without rejecting
         # them; the reconciler usually gets there first.
-        "broker_transport_options": {"visibility_timeout": max(3600, int(settings.stuck_after * 2))},
+        "broker_transport_options": {
+            "visibility_timeout": max(3600, int(settings.stuck_after * 2)),
+            "socket_connect_timeout": 5,  # an unreachable broker fails fast; the reconciler resends
+        },
         "task_default_queue": settings.queue_name,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,

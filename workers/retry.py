@@ -107,7 +107,8 @@ def record_failures(
             attempts = session.execute(
                 update(Document)
                 .where(Document.id == document_id)
-                .values(last_error=message, reason=Reason.PROCESSING_ERROR.value)
+                # A retry is scheduled now: the reconciler need not send it again before STUCK_AFTER.
+                .values(last_error=message, reason=Reason.PROCESSING_ERROR.value, enqueued_at=func.now())
                 .returning(Document.attempts)
             ).scalar_one_or_none()
             if attempts is None:

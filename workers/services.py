@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,6 +84,7 @@ def _embedded_postgres(state_dir: Path) -> tuple[str, str, Any]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # platformdirs warns about XDG_RUNTIME_DIR on headless hosts
+            from pgserver._commands import POSTGRES_BIN_PATH
             from pgserver.postgres_server import get_server
 
             server = get_server(state_dir / "pgdata", cleanup_mode="stop")
@@ -100,11 +102,11 @@ def _embedded_postgres(state_dir: Path) -> tuple[str, str, Any]:
     info = server.get_postmaster_info()
     if info.socket_dir is not None:
         url = f"postgresql+psycopg://postgres@/{EMBEDDED_DATABASE}?host={info.socket_dir}"
-        psql = f"psql 'postgresql://postgres@/{EMBEDDED_DATABASE}?host={info.socket_dir}'"
     else:
         url = f"postgresql+psycopg://postgres@{info.hostname}:{info.port}/{EMBEDDED_DATABASE}"
-        psql = f"psql 'postgresql://postgres@{info.hostname}:{info.port}/{EMBEDDED_DATABASE}'"
-    return url, psql, server
+    # pgserver ships a psql; use it when the machine has none of its own.
+    psql = shutil.which("psql") or str(POSTGRES_BIN_PATH / "psql")
+    return url, f"{psql} '{_libpq_url(url)}'", server
 
 
 def _embedded_redis(state_dir: Path) -> tuple[str, Any]:
