@@ -23,6 +23,15 @@ def batches(ids: Sequence[int], size: int) -> list[list[int]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
+def send_retries(app: Celery, retry_later: Sequence[tuple[int, int]], delay: Callable[[int], float]) -> None:
+    """Send each (document id, attempts used) again after `delay(attempts)` seconds."""
+    for document_id, attempts in retry_later:
+        try:
+            app.send_task(TaskName.PROCESS_DOCUMENTS.value, args=[[document_id]], countdown=delay(attempts))
+        except TRANSIENT_ERRORS:
+            log.warning("could not schedule the retry of document %s; the reconciler will", document_id)
+
+
 def celery_enqueue(app: Celery, batch_size: int) -> Enqueue:
     """An enqueue function sending `process_documents` messages of at most `batch_size` ids."""
 

@@ -21,6 +21,7 @@ from sqlalchemy import func, update
 from db.models import Document
 from db.session import Database
 from workers.errors import Reason, StageError, TransientError
+from workers.settings import Settings
 from workers.status import ACTIVE_DOCUMENT_STATUSES, DocumentStatus
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
@@ -54,6 +55,13 @@ def compute_backoff(
     if jitter > 0:
         delay -= delay * jitter * (rng or random).random()
     return delay
+
+
+def backoff(settings: Settings, attempt: int, jitter: float = 0.0) -> float:
+    """`compute_backoff` with the configured base and cap."""
+    return compute_backoff(
+        attempt, base=settings.retry_backoff_base, cap=settings.retry_backoff_max, jitter=jitter
+    )
 
 
 @dataclass(frozen=True)

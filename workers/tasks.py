@@ -9,10 +9,10 @@ from celery import Task, shared_task
 
 from db.session import Database
 from workers.errors import ConfigurationError
-from workers.outbox import celery_enqueue
+from workers.outbox import celery_enqueue, send_retries
 from workers.pipeline import run_documents
 from workers.reconcile import reconcile
-from workers.retry import TRANSIENT_ERRORS, claim_attempts, compute_backoff, is_transient
+from workers.retry import TRANSIENT_ERRORS, backoff, claim_attempts
 from workers.settings import Settings
 from workers.status import TaskName
 
@@ -41,23 +41,11 @@ def process_documents(self: Task, document_ids: list[int]) -> dict[str, int]:
     try:
         claim = claim_attempts(database, document_ids, settings.max_attempts)
         outcome = run_documents(database, claim.ready, settings.max_attempts)
-    except Exception as exc:
-        if not is_transient(exc):
-            raise
-        delay = compute_backoff(
-            self.request.retries + 1,
-            base=settings.retry_backoff_base,
-            cap=settings.retry_backoff_max,
-            jitter=0.2,
-        )
+    except TRANSIENT_ERRORS as exc:
+        delay = backoff(settings, self.request.retries + 1, jitter=0.2)
         log.warning("transient error, retrying %d document(s) in %.1fs: %s", len(document_ids), delay, exc)
         raise self.retry(exc=exc, countdown=delay) from exc
-    for document_id, attempts in outcome.retry_later:
-        delay = compute_backoff(attempts, base=settings.retry_backoff_base, cap=settings.retry_backoff_max)
-        try:
-            self.app.send_task(TaskName.PROCESS_DOCUMENTS.value, args=[[document_id]], countdown=delay)
-        except TRANSIENT_ERRORS:
-            log.warning("could not schedule the retry of document %s; the reconciler will", document_id)
+    send_retries(self.app, outcome.retry_later, lambda attempts: backoff(settings, attempts))
     return {
         "done": len(outcome.done),
         "retry_later": len(outcome.retry_later),
