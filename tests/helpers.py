@@ -42,6 +42,17 @@ ARTICLES = {
 }
 
 
+class RecordingQueue:
+    """Stands in for the broker where a test is about ingestion, not delivery: records what is sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def __call__(self, ids: Sequence[int]) -> int:
+        self.sent.extend(ids)
+        return len(ids)
+
+
 def write_slowly(path: Path, data: bytes, chunks: int = 5, seconds: float = 2.0) -> None:
     """Write `data` to `path` in chunks spread over `seconds`, keeping the file open throughout."""
     size = -(-len(data) // chunks)

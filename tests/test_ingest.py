@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +11,18 @@ from sqlalchemy import select, text, update
 
 from db.models import Document, InboxFile
 from db.session import Database
-from tests.helpers import ARTICLES, PNG_BYTES, gzip_bytes, html_page, jsonl_articles, zip_bytes
+from tests.helpers import (
+    ARTICLES,
+    PNG_BYTES,
+    RecordingQueue,
+    gzip_bytes,
+    html_page,
+    jsonl_articles,
+    zip_bytes,
+)
 from workers.ingest.inbox import Ingestor, Outcome
 from workers.settings import AfterProcessing, Settings
 from workers.status import DocumentStatus, FileStatus
-
-
-class RecordingQueue:
-    """Stands in for the broker: records what would be sent (the broker itself is tested elsewhere)."""
-
-    def __init__(self) -> None:
-        self.sent: list[int] = []
-
-    def __call__(self, ids: Sequence[int]) -> int:
-        self.sent.extend(ids)
-        return len(ids)
 
 
 @pytest.fixture

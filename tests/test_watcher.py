@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +13,10 @@ from sqlalchemy import select
 
 from db.models import Document, InboxFile
 from db.session import Database
-from tests.helpers import ARTICLES, jsonl_articles, wait_until, write_slowly
+from tests.helpers import ARTICLES, RecordingQueue, jsonl_articles, wait_until, write_slowly
 from workers.ingest.inbox import Ingestor
 from workers.ingest.watcher import InboxWatcher, is_ignored_name
 from workers.settings import Settings
-
-
-class RecordingQueue:
-    def __init__(self) -> None:
-        self.sent: list[int] = []
-
-    def __call__(self, ids: Sequence[int]) -> int:
-        self.sent.extend(ids)
-        return len(ids)
 
 
 class RunningWatcher:

@@ -298,14 +298,10 @@ class Ingestor:
         return _Action.REJECT if candidate.error is not None else _Action.STORE
 
     def _insert_files(self, session: Session, candidates: Sequence[_Candidate]) -> None:
-        new = [c for c in candidates if c.action in (_Action.STORE, _Action.REJECT)]
-        if new:
-            ids = session.execute(
-                insert(InboxFile).returning(InboxFile.id, sort_by_parameter_order=True),
-                [self._file_row(c) for c in new],
-            ).scalars()
-            for candidate, file_id in zip(new, ids, strict=True):
-                candidate.file_id = file_id
+        # New files first: a duplicate may point at one of them.
+        self._insert_file_rows(
+            session, [c for c in candidates if c.action in (_Action.STORE, _Action.REJECT)]
+        )
         stored = [c for c in candidates if c.action is _Action.STORE]
         if stored:
             self._insert_documents(session, stored)
@@ -317,13 +313,17 @@ class Ingestor:
                 candidate.duplicate_of = (original.file_id, original.path.name)
             first_id, first_name = candidate.duplicate_of
             candidate.detail = f"same bytes as {first_name} (file #{first_id}); nothing new queued"
-        if duplicates:
-            ids = session.execute(
-                insert(InboxFile).returning(InboxFile.id, sort_by_parameter_order=True),
-                [self._file_row(c) for c in duplicates],
-            ).scalars()
-            for candidate, file_id in zip(duplicates, ids, strict=True):
-                candidate.file_id = file_id
+        self._insert_file_rows(session, duplicates)
+
+    def _insert_file_rows(self, session: Session, candidates: Sequence[_Candidate]) -> None:
+        if not candidates:
+            return
+        ids = session.execute(
+            insert(InboxFile).returning(InboxFile.id, sort_by_parameter_order=True),
+            [self._file_row(c) for c in candidates],
+        ).scalars()
+        for candidate, file_id in zip(candidates, ids, strict=True):
+            candidate.file_id = file_id
 
     def _file_row(self, candidate: _Candidate) -> dict[str, Any]:
         row: dict[str, Any] = {
