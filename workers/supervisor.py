@@ -19,10 +19,13 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from workers.retry import compute_backoff
+
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 _RESTART_DELAY = 2.0
+_MAX_RESTART_DELAY = 60.0
 _STOP_TIMEOUT = 20.0
 
 
@@ -71,8 +74,10 @@ class Supervisor:
                 if child.process is None or child.process.poll() is None:
                     continue
                 code = child.process.returncode
-                if time.monotonic() - child.started_at < _RESTART_DELAY:
-                    continue  # wait a little before restarting a child that dies at once
+                # A child that keeps dying (a port in use, say) is restarted ever more slowly.
+                delay = compute_backoff(child.restarts + 1, base=_RESTART_DELAY, cap=_MAX_RESTART_DELAY)
+                if time.monotonic() - child.started_at < delay:
+                    continue
                 child.restarts += 1
                 log.warning(
                     "%s exited with code %s; restarting (restart #%d)", child.name, code, child.restarts
