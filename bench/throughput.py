@@ -90,7 +90,9 @@ def run_once(mode: str, count: int, concurrency: int, root: Path) -> float:
         time.sleep(6)  # both processes up and idle
         if mode == "jsonl":
             staged = staging / "feed.jsonl"
-            staged.write_text("\n".join(json.dumps(article(n), ensure_ascii=False) for n in range(count)) + "\n")
+            staged.write_text(
+                "\n".join(json.dumps(article(n), ensure_ascii=False) for n in range(count)) + "\n"
+            )
             start = time.perf_counter()
             os.replace(staged, inbox / "feed.jsonl")
         else:
@@ -114,7 +116,9 @@ def run_once(mode: str, count: int, concurrency: int, root: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=2)
@@ -128,7 +132,9 @@ def main() -> None:
             with tempfile.TemporaryDirectory(prefix="mb") as tmp:
                 seconds = run_once(mode, args.articles, args.concurrency, Path(tmp))
             times.append(seconds)
-            print(f"{mode} run {run + 1}: {seconds:.1f}s, {args.articles / seconds:.0f} articles/s", flush=True)
+            print(
+                f"{mode} run {run + 1}: {seconds:.1f}s, {args.articles / seconds:.0f} articles/s", flush=True
+            )
         median = statistics.median(times)
         print(f"{mode} median: {median:.1f}s, {args.articles / median:.0f} articles/s")
 

@@ -134,6 +134,10 @@ class Document(Base):
         comment="Metadata that came with the article (title, url, source, published_at).",
     )
     sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of raw_content as UTF-8, hex.")
+    file_modified_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True),
+        comment="Modification time of the file it came from: the publication date of last resort.",
+    )
     status: Mapped[str] = mapped_column(
         String(16),
         default=DocumentStatus.QUEUED.value,
@@ -185,10 +189,25 @@ class Article(Base):
         Text, comment="Matching form: no diacritics or tatweel, unified alef/yeh/teh marbuta, ASCII digits."
     )
     language: Mapped[str] = mapped_column(String(8), comment="ar, en or other.")
+    author: Mapped[str | None] = mapped_column(Text, comment="Byline, when the article has one.")
+    agency: Mapped[str | None] = mapped_column(
+        String(16), comment="News agency code from the dateline or source line (SANA, INA, AFP, ...)."
+    )
+    dateline: Mapped[str | None] = mapped_column(Text, comment="Place the story was filed from.")
     source: Mapped[str | None] = mapped_column(Text, comment="Outlet or agency, when known.")
     url: Mapped[str | None] = mapped_column(Text, comment="Where the article was published, when known.")
     published_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), comment="Publication time, when known."
+    )
+    published_source: Mapped[str | None] = mapped_column(
+        String(16),
+        comment="Where published_at came from: metadata, html, text (a date line) or file_time.",
+    )
+    cleaning: Mapped[dict[str, Any]] = mapped_column(
+        JSONB,
+        default=dict,
+        server_default=text("'{}'::jsonb"),
+        comment="Audit of cleaning: rules version and every dropped line with the rule that dropped it.",
     )
     text_sha256: Mapped[str] = mapped_column(
         String(64), comment="SHA-256 of normalized_text: the exact-duplicate key."

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from tests.helpers import ARTICLES, html_page
-from workers.clean import RawDocument, clean_document, display_text, normalize_for_matching
+from workers.clean import PublishedSource, RawDocument, clean_document, display_text, normalize_for_matching
 from workers.clean.language import detect_language
 from workers.errors import StageError
 
@@ -45,11 +45,12 @@ def test_normalize_for_matching_is_idempotent() -> None:
     assert normalize_for_matching(once) == once
 
 
-def test_clean_document_takes_first_short_line_as_title() -> None:
+def test_clean_document_takes_first_short_line_as_title_and_lifts_the_dateline() -> None:
     cleaned = clean_document(RawDocument(ARTICLES["visit"], "text/plain"))
     assert cleaned.title == "وزير الخارجية الأردني يصل إلى القاهرة في زيارة رسمية"
-    assert cleaned.body.startswith("القاهرة - (وكالات)")
-    assert cleaned.language == "ar"
+    assert cleaned.body.startswith("وصل وزير الخارجية الأردني")
+    assert (cleaned.dateline, cleaned.agency, cleaned.language) == ("القاهرة", None, "ar")
+    assert [(d.rule, d.line) for d in cleaned.dropped] == []
 
 
 def test_clean_document_prefers_given_title_and_drops_its_repeat_from_the_body() -> None:
@@ -84,6 +85,50 @@ def test_clean_document_same_text_different_spelling_hashes_alike() -> None:
     a = clean_document(RawDocument("عنوان\nإلتقى الرئيسُ نظيره في القاهرة", "text/plain"))
     b = clean_document(RawDocument("عنوان\u00a0\nالتقى الرئيس نظيره في القاهره", "text/plain"))
     assert a.text_sha256 == b.text_sha256
+
+
+PAGE = """<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8">
+<title>قمة في الدوحة | موقع الأخبار</title><meta property="og:title" content="قمة في الدوحة">
+<meta property="article:published_time" content="2024-03-05T10:00:00+03:00">
+<meta property="og:site_name" content="موقع الأخبار"><link rel="canonical" href="https://news.example/a/1">
+<meta name="author" content="سامي يوسف"></head><body>
+<nav><ul><li><a href="/">الرئيسية</a></li><li><a href="/p">سياسة</a></li></ul></nav>
+<div class="ad">إعلان</div>
+<article><h1>قمة في الدوحة</h1>
+<p>الدوحة - قنا - افتتحت القمة العربية أعمالها اليوم في الدوحة بمشاركة عدد كبير من القادة العرب
+لبحث القضايا.</p>
+<p>وقال أمير قطر في كلمة الافتتاح إن القمة تنعقد في ظروف دقيقة تتطلب توحيد المواقف العربية.</p>
+<p>اقرأ أيضا:</p><ul><li><a href="/x">وزير المالية يعرض الموازنة</a></li></ul></article>
+<section class="comments"><h3>التعليقات</h3><p>تعليق من زائر</p></section><footer>جميع الحقوق محفوظة</footer>
+</body></html>"""
+
+
+def test_clean_document_html_takes_main_text_and_page_metadata() -> None:
+    cleaned = clean_document(RawDocument(PAGE, "text/html"))
+    assert cleaned.title == "قمة في الدوحة"
+    assert cleaned.body.startswith("افتتحت القمة العربية") and cleaned.body.endswith("المواقف العربية.")
+    assert (cleaned.dateline, cleaned.agency, cleaned.author) == ("الدوحة", "QNA", "سامي يوسف")
+    assert (cleaned.url, cleaned.source) == ("https://news.example/a/1", "موقع الأخبار")
+    assert (cleaned.published, cleaned.published_source) == (date(2024, 3, 5), PublishedSource.HTML)
+    for junk in ("الرئيسية", "إعلان", "تعليق من زائر", "جميع الحقوق", "وزير المالية"):
+        assert junk not in cleaned.body
+
+
+@pytest.mark.parametrize(
+    ("meta", "text", "file_time", "expected"),
+    [
+        ({"published_at": "2024-05-01"}, "عنوان\n21 سبتمبر 2018\nنص", None, (date(2024, 5, 1), "metadata")),
+        ({}, "عنوان\n21 سبتمبر 2018\nنص", datetime(2020, 1, 1, tzinfo=UTC), (date(2018, 9, 21), "text")),
+        ({}, "عنوان\nنص", datetime(2020, 1, 2, 23, 0, tzinfo=UTC), (date(2020, 1, 2), "file_time")),
+        ({}, "عنوان\nنص", None, (None, None)),
+    ],
+    ids=["metadata-first", "then-date-line", "then-file-time", "else-none"],
+)
+def test_clean_document_publication_date_order(
+    meta: dict[str, str], text: str, file_time: datetime | None, expected: tuple[date | None, str | None]
+) -> None:
+    cleaned = clean_document(RawDocument(text, "text/plain", meta, file_time))
+    assert (cleaned.published, cleaned.published_source) == expected
 
 
 def test_clean_document_with_no_text_fails_permanently() -> None:

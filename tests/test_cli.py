@@ -83,5 +83,5 @@ def test_bad_setting_stops_at_start_with_its_name(settings: Settings) -> None:
 
 
 def test_db_upgrade_is_idempotent(settings: Settings, database: Database) -> None:
-    assert "revision 0001" in marsad(settings, "db", "upgrade").stdout
-    assert "revision 0001" in marsad(settings, "db", "upgrade").stdout
+    assert "revision 0002" in marsad(settings, "db", "upgrade").stdout
+    assert "revision 0002" in marsad(settings, "db", "upgrade").stdout

@@ -137,3 +137,17 @@ def test_dockerfile_copies_what_exists_and_installs_the_package() -> None:
                 assert (REPO / source).exists(), source
     assert "pip install ." in dockerfile
     assert 'CMD ["marsad", "up"]' in dockerfile
+
+
+def test_every_code_folder_is_a_package_and_data_files_are_packaged() -> None:
+    """A folder of modules without __init__.py would be left out of the wheel the Dockerfile installs."""
+    import tomllib
+
+    for top in ("workers", "db"):
+        for folder in (REPO / top).rglob("*"):
+            if folder.is_dir() and any(folder.glob("*.py")) and "migrations" not in folder.parts:
+                assert (folder / "__init__.py").exists(), folder
+    package_data = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    for data_file in (REPO / "workers").rglob("*.yaml"):
+        relative = data_file.relative_to(REPO / "workers")
+        assert any(relative.match(pattern) for pattern in package_data["workers"]), relative

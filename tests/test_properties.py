@@ -60,8 +60,45 @@ def test_normalize_for_matching_is_idempotent_and_display_text_is_stable(text: s
     assert display_text(display_text(text)) == display_text(text)
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=500), st.sampled_from(["text/plain", "text/html"]))
+# Text that looks like scraped news: Arabic words, furniture, dates, datelines, odd white space.
+NEWSY = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "&",
+                "***",
+                "\u00a0",
+                "انظر أيضاً",
+                "المصدر: وكالات",
+                "فيسبوك 12مليون",
+                "انسخ الرابط",
+                "موسكو-سانا",
+                "بغداد – INA/ ",
+                "سبتمبر 21, 2018",
+                "الرد",
+                "https://x.example/a",
+                "جواد الصايغ: ",
+                "أخبار العالم",
+                "5 صفر 1437 هـ",
+                "(أ ف ب) - ",
+                "…",
+                "\u200f",
+                "ـ",
+                "ً",
+                "\ufefb",
+            ]
+        ),
+        st.text(
+            alphabet=st.sampled_from(list("ابتثجحخدذرزسشصضطظعغفقكلمنهويىةأإآءئؤ ،.:-0123456789")), max_size=60
+        ),
+        st.text(max_size=20),
+    ),
+    max_size=25,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NEWSY, st.sampled_from(["text/plain", "text/html"]))
 def test_clean_document_never_raises_except_for_no_text(text: str, content_type: str) -> None:
     try:
         cleaned = clean_document(RawDocument(text, content_type))
@@ -69,3 +106,41 @@ def test_clean_document_never_raises_except_for_no_text(text: str, content_type:
         assert exc.permanent
         return
     assert cleaned.body
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000), st.sampled_from([".txt", ".html", ".jsonl"]))
+def test_cleaning_arbitrary_bytes_ends_in_an_article_or_a_clear_refusal(data: bytes, suffix: str) -> None:
+    try:
+        parsed = parse_file(f"x{suffix}", data, LIMITS)
+        for article in parsed.articles:
+            clean_document(RawDocument(article.content, article.content_type, article.meta))
+    except (RejectedInput, StageError):
+        pass
+
+
+def rendered(cleaned: object) -> str:
+    title, body = cleaned.title, cleaned.body  # type: ignore[attr-defined]
+    return f"{title}\n{body}" if title else body
+
+
+@settings(max_examples=300, deadline=None)
+@given(NEWSY)
+def test_clean_document_is_idempotent_on_its_own_output(text: str) -> None:
+    try:
+        once = clean_document(RawDocument(text, "text/plain"))
+    except StageError:
+        return
+    twice = clean_document(RawDocument(rendered(once), "text/plain"))
+    assert (twice.title, twice.body) == (once.title, once.body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NEWSY)
+def test_clean_document_never_invents_characters(text: str) -> None:
+    try:
+        cleaned = clean_document(RawDocument(text, "text/plain"))
+    except StageError:
+        return
+    allowed = set(normalize_for_matching(text)) | {" ", "\n"}
+    assert set(normalize_for_matching(rendered(cleaned))) <= allowed

@@ -320,6 +320,37 @@ def ingest(
 
 
 @app.command()
+def clean(
+    path: Annotated[
+        Path,
+        typer.Argument(help="An article file in any inbox format (.txt, .html, .json, .jsonl, .gz, .zip)."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per article.")] = False,
+) -> None:
+    """Clean one file in-process (no services) and show what was kept, found and dropped."""
+    from workers.clean.report import clean_file
+
+    settings = _settings()
+    for report in clean_file(path, settings.max_file_bytes, settings.max_article_chars):
+        if as_json:
+            print(json.dumps(report, ensure_ascii=False))
+            continue
+        console.rule(f"[bold]{report['doc']}[/bold]")
+        for key in ("title", "author", "agency", "dateline", "published", "published_source", "language"):
+            console.print(f"[bold]{key:<17}[/bold]{report[key]}", soft_wrap=True, highlight=False)
+        console.print()
+        console.print(report["body"], soft_wrap=True, highlight=False)
+        console.print()
+        console.print(f"[bold]dropped[/bold] {len(report['dropped'])} line(s):", highlight=False)
+        for dropped in report["dropped"]:
+            console.print(
+                f"  [yellow]{dropped['rule']:<16}[/yellow]{dropped['line']!r}",
+                soft_wrap=True,
+                highlight=False,
+            )
+
+
+@app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
     """Counts by status, queue depth and recent failures."""
     from db.session import Database

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Article, ArticleDuplicate, Document
 from db.session import Database
-from workers.clean import RawDocument, clean_document
+from workers.clean import RawDocument, clean_document, cleaner_version
 from workers.dedupe import DuplicateVerdict, find_canonicals
 from workers.extract import ExtractInput, extract_events
 from workers.retry import is_transient, record_failures
@@ -51,14 +51,22 @@ class Step:
 def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     result = StepResult()
     rows = session.execute(
-        select(Document.id, Document.raw_content, Document.content_type, Document.raw_meta).where(
-            Document.id.in_(document_ids)
-        )
+        select(
+            Document.id,
+            Document.raw_content,
+            Document.content_type,
+            Document.raw_meta,
+            Document.file_modified_at,
+        ).where(Document.id.in_(document_ids))
     ).all()
     articles = []
+    version = cleaner_version()
     for row in rows:
         try:
-            cleaned = clean_document(RawDocument(row.raw_content, row.content_type, dict(row.raw_meta or {})))
+            raw = RawDocument(
+                row.raw_content, row.content_type, dict(row.raw_meta or {}), row.file_modified_at
+            )
+            cleaned = clean_document(raw)
         except Exception as exc:
             result.errors[row.id] = exc
             continue
@@ -69,10 +77,18 @@ def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
                 "body": cleaned.body,
                 "normalized_text": cleaned.normalized_text,
                 "language": cleaned.language,
+                "author": cleaned.author,
+                "agency": cleaned.agency,
+                "dateline": cleaned.dateline,
                 "source": cleaned.source,
                 "url": cleaned.url,
                 "published_at": cleaned.published_at,
+                "published_source": cleaned.published_source,
                 "text_sha256": cleaned.text_sha256,
+                "cleaning": {
+                    "version": version,
+                    "dropped": [{"rule": d.rule, "line": d.line} for d in cleaned.dropped],
+                },
             }
         )
     # Reprocessing a document replaces its article.

@@ -1,24 +1,42 @@
-"""The clean stage: raw article text in, display body, matching form, title and metadata out.
+"""The clean stage: a raw article in; its display body, matching form, title and metadata out.
 
-This is the backbone's cleaner (Unicode, title/body split, metadata passed through); the full cleaner
-with boilerplate rules, datelines and dates grows behind the same `clean_document` signature.
+`clean_document` is a plain function over small frozen dataclasses: the pipeline, `marsad clean` and
+the tests all call it. What it drops is reported line by line with the rule that dropped it.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from enum import StrEnum
 
-from workers.clean.html import html_to_text
+from workers.clean.html import read_html
 from workers.clean.language import detect_language
-from workers.clean.normalize import display_text, normalize_for_matching
+from workers.clean.lines import Dropped, clean_lines
+from workers.clean.normalize import display_text, matching_form, normalize_for_matching
+from workers.clean.rules import default_agencies, default_rules
 from workers.errors import StageError
 
-__all__ = ["CleanedArticle", "RawDocument", "clean_document", "display_text", "normalize_for_matching"]
+__all__ = [
+    "CleanedArticle",
+    "Dropped",
+    "PublishedSource",
+    "RawDocument",
+    "clean_document",
+    "cleaner_version",
+    "display_text",
+    "normalize_for_matching",
+]
 
-# A first line longer than this is body text, not a headline.
-_MAX_TITLE_CHARS = 200
+
+class PublishedSource(StrEnum):
+    """Where the publication date came from, most trusted first."""
+
+    METADATA = "metadata"  # the article's own field (JSON published_at)
+    HTML = "html"  # the page's metadata (htmldate)
+    TEXT = "text"  # a date line in the text
+    FILE_TIME = "file_time"  # the file's modification time
 
 
 @dataclass(frozen=True)
@@ -26,6 +44,7 @@ class RawDocument:
     content: str
     content_type: str
     meta: dict[str, str] = field(default_factory=dict)
+    file_time: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -34,40 +53,68 @@ class CleanedArticle:
     body: str
     normalized_text: str
     language: str
+    author: str | None
+    agency: str | None
+    dateline: str | None
     source: str | None
     url: str | None
     published_at: datetime | None
+    published_source: PublishedSource | None
     text_sha256: str
+    dropped: tuple[Dropped, ...] = ()
+
+    @property
+    def published(self) -> date | None:
+        return self.published_at.date() if self.published_at else None
+
+
+def cleaner_version() -> str:
+    """Versions of the rule data, stored with every cleaned article."""
+    return f"{default_rules().version}+{default_agencies().version}"
 
 
 def clean_document(raw: RawDocument) -> CleanedArticle:
     """Clean one article. Raises StageError(permanent) when no text is left."""
-    page_title: str | None = None
-    text = raw.content
+    text, page_title, page_date, url, author, site = raw.content, None, None, None, None, None
     if raw.content_type == "text/html":
-        page_title, text = html_to_text(text)
-    body = display_text(text)
-    title = display_text(raw.meta.get("title") or page_title or "") or None
-    lines = body.split("\n")
-    if title is None and len(lines) > 1 and 0 < len(lines[0]) <= _MAX_TITLE_CHARS:
-        title, body = lines[0], "\n".join(lines[1:]).strip()
-    elif title is not None and lines and lines[0] == title:
-        body = "\n".join(lines[1:]).strip()  # the headline repeated as the first body line
-    if not body and title:
-        body = title  # a one-line article: the line is both headline and text
-    if not body:
+        page = read_html(raw.content)
+        text, page_title, page_date, url, author, site = (
+            page.text, page.title, page.published, page.url, page.author, page.site_name,
+        )  # fmt: skip
+    lines = clean_lines(text, known_title=raw.meta.get("title") or page_title)
+    if not lines.body:
         raise StageError("clean", "no text left after cleaning", permanent=True)
-    normalized = normalize_for_matching(body)
+    published_at, published_source = _publication(raw, page_date, lines.published)
+    normalized = matching_form(lines.body)
     return CleanedArticle(
-        title=title,
-        body=body,
+        title=lines.title,
+        body=lines.body,
         normalized_text=normalized,
-        language=detect_language(body),
-        source=raw.meta.get("source"),
-        url=raw.meta.get("url"),
-        published_at=parse_timestamp(raw.meta.get("published_at")),
+        language=detect_language(lines.body),
+        author=display_text(author or "") or lines.author,
+        agency=lines.agency,
+        dateline=lines.dateline,
+        source=raw.meta.get("source") or lines.source or site,
+        url=raw.meta.get("url") or url,
+        published_at=published_at,
+        published_source=published_source,
         text_sha256=hashlib.sha256(normalized.encode("utf-8")).hexdigest(),
+        dropped=tuple(lines.dropped),
     )
+
+
+def _publication(
+    raw: RawDocument, page_date: date | None, text_date: date | None
+) -> tuple[datetime | None, PublishedSource | None]:
+    given = parse_timestamp(raw.meta.get("published_at"))
+    if given is not None:
+        return given, PublishedSource.METADATA
+    for found, source in ((page_date, PublishedSource.HTML), (text_date, PublishedSource.TEXT)):
+        if found is not None:
+            return datetime(found.year, found.month, found.day, tzinfo=UTC), source
+    if raw.file_time is not None:
+        return raw.file_time.astimezone(UTC), PublishedSource.FILE_TIME
+    return None, None
 
 
 def parse_timestamp(value: str | None) -> datetime | None:

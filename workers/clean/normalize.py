@@ -51,26 +51,21 @@ _DISPLAY_TABLE = {**_INVISIBLE, **_SPACES}
 _PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
 
 TATWEEL = "\u0640"
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
-_MATCH_TABLE = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ٲ": "ا",
-        "ٳ": "ا",
-        "ى": "ي",
-        "ی": "ي",
-        "ئ": "ي",
-        "ؤ": "و",
-        "ة": "ه",
-        "ک": "ك",
-        TATWEEL: None,
-        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
-        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Extended (Persian) digits
-    }
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0640]")
+# Letter variants unified for matching. Applied as a chain of str.replace guarded by `in`, which is
+# several times faster than str.translate with a dict on Arabic text (a cleaner hot path).
+_MATCH_REPLACEMENTS: tuple[tuple[str, str], ...] = (
+    ("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ٲ", "ا"), ("ٳ", "ا"),
+    ("ى", "ي"), ("ی", "ي"), ("ئ", "ي"),
+    ("ؤ", "و"),
+    ("ة", "ه"),
+    ("ک", "ك"),
+)  # fmt: skip
+_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
+_DIGIT_TABLE = str.maketrans(
+    {**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}}
 )
+_DISPLAY_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _DISPLAY_TABLE) + "]")
 _WHITESPACE = re.compile(r"[ \t\f\v]+")
 _ALL_WHITESPACE = re.compile(r"\s+")
 
@@ -83,14 +78,27 @@ def display_text(text: str) -> str:
     """Text for people: original letters, no invisible controls, plain spaces, base Arabic letters,
     one paragraph a line."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_DISPLAY_TABLE)
-    text = _PRESENTATION_FORMS.sub(_base_letter, text)
+    if _DISPLAY_CHARS.search(text):
+        text = text.translate(_DISPLAY_TABLE)
+    if _PRESENTATION_FORMS.search(text):
+        text = _PRESENTATION_FORMS.sub(_base_letter, text)
+    if "\n" not in text:
+        return _WHITESPACE.sub(" ", text).strip()
     lines = (_WHITESPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)  # one paragraph a line
 
 
 def normalize_for_matching(text: str) -> str:
     """The matching and hashing form of `text` (apply to display text or raw text alike)."""
-    text = display_text(text)
-    text = _DIACRITICS.sub("", text).translate(_MATCH_TABLE)
+    return matching_form(display_text(text))
+
+
+def matching_form(display: str) -> str:
+    """`normalize_for_matching` of text already in display form (skips the display step)."""
+    text = _DIACRITICS.sub("", display)
+    for variant, letter in _MATCH_REPLACEMENTS:
+        if variant in text:
+            text = text.replace(variant, letter)
+    if _DIGITS.search(text):
+        text = text.translate(_DIGIT_TABLE)
     return _ALL_WHITESPACE.sub(" ", text.casefold()).strip()

@@ -95,6 +95,7 @@ class _Candidate:
     path: Path
     size: int
     digest: str
+    modified_at: datetime | None = None
     parsed: ParsedFile | None = None
     error: RejectedInput | None = None
     action: _Action = _Action.STORE
@@ -232,9 +233,10 @@ class Ingestor:
 
     def _read(self, path: Path) -> _Candidate | None:
         try:
-            size = path.stat().st_size
+            stat = path.stat()
+            size, modified_at = stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)
             if size > self.settings.max_file_bytes:
-                candidate = _Candidate(path, size, sha256_stream(path))
+                candidate = _Candidate(path, size, sha256_stream(path), modified_at)
                 candidate.error = RejectedInput(
                     Reason.OVERSIZE,
                     f"{size:,} bytes is over the limit of {self.settings.max_file_bytes:,} (MAX_FILE_BYTES)",
@@ -243,7 +245,7 @@ class Ingestor:
             data, digest = sha256_file(path)
         except FileNotFoundError:
             return None
-        candidate = _Candidate(path, len(data), digest)
+        candidate = _Candidate(path, len(data), digest, modified_at)
         try:
             candidate.parsed = parse_file(path.name, data, self.limits)
         except RejectedInput as exc:
@@ -381,6 +383,7 @@ class Ingestor:
                         "sha256": hashlib.sha256(article.content.encode("utf-8")).hexdigest(),
                         "status": DocumentStatus.QUEUED.value,
                         "enqueued_at": now,
+                        "file_modified_at": candidate.modified_at,
                     }
                 )
             rejected.extend(

@@ -1,0 +1,251 @@
+"""The schema: Marsad's public API for everyone who queries Postgres.
+
+`docs/SCHEMA.md` describes these tables for consumers; a test checks that every column is documented.
+Statuses are stored as text constrained by CHECK so that SQL users can read and filter them directly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from workers.status import ACTIVE_DOCUMENT_STATUSES, DocumentStatus, DuplicateMethod, FileStatus
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def _in(values: Any) -> str:
+    return ", ".join(f"'{v}'" for v in sorted(str(v) for v in values))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class InboxFile(Base):
+    """One file dropped in the inbox, whatever became of it."""
+
+    __tablename__ = "inbox_files"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(FileStatus)})", name="status"),
+        # The same bytes are ingested once; later drops are recorded as duplicates (or, if the
+        # first copy was rejected, rejected again), so uniqueness holds over the ingested rows only.
+        Index(
+            "uq_inbox_files_sha256_ingested",
+            "sha256",
+            unique=True,
+            postgresql_where=text("status IN ('received', 'processed')"),
+        ),
+        Index("ix_inbox_files_status_received_at", "status", "received_at"),
+        {"comment": "One row per file dropped in the inbox: received, processed, rejected or duplicate."},
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, comment="File id.")
+    name: Mapped[str] = mapped_column(Text, comment="File name as dropped.")
+    path: Mapped[str] = mapped_column(Text, comment="Absolute path where the watcher found the file.")
+    sha256: Mapped[str] = mapped_column(String(64), index=True, comment="SHA-256 of the file's bytes, hex.")
+    size_bytes: Mapped[int] = mapped_column(BigInteger, comment="File size in bytes.")
+    status: Mapped[str] = mapped_column(
+        String(16),
+        default=FileStatus.RECEIVED.value,
+        comment="received (rows committed, file not moved yet), processed, rejected or duplicate.",
+    )
+    reason: Mapped[str | None] = mapped_column(
+        String(32), comment="Reason code when the file, or some of its lines or members, were refused."
+    )
+    detail: Mapped[str | None] = mapped_column(Text, comment="What was wrong, in words.")
+    duplicate_of_id: Mapped[int | None] = mapped_column(
+        BigInteger,
+        ForeignKey("inbox_files.id", ondelete="SET NULL"),
+        comment="For a duplicate: the earlier file with the same bytes.",
+    )
+    documents_count: Mapped[int] = mapped_column(Integer, default=0, comment="Articles queued from the file.")
+    rejected_count: Mapped[int] = mapped_column(
+        Integer, default=0, comment="Lines or archive members refused (each has a documents row)."
+    )
+    moved_to: Mapped[str | None] = mapped_column(
+        Text, comment="Where the file went once its rows committed (null: deleted or kept)."
+    )
+    received_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="When the watcher read the file."
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="When the file left the inbox."
+    )
+
+
+class Document(Base):
+    """One article as it arrived (one per file, per JSONL line, per archive member)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_in(DocumentStatus)})", name="status"),
+        Index("ix_documents_status", "status"),
+        # The reconciler's query: active documents whose last enqueue is old.
+        Index(
+            "ix_documents_active_enqueued_at",
+            "enqueued_at",
+            postgresql_where=text(f"status IN ({_in(ACTIVE_DOCUMENT_STATUSES)})"),
+        ),
+        Index("ix_documents_inbox_file_id", "inbox_file_id"),
+        {"comment": "One row per article received, with its raw content and pipeline status."},
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, comment="Document id.")
+    inbox_file_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("inbox_files.id", ondelete="CASCADE"),
+        comment="The file the article came from.",
+    )
+    origin_member: Mapped[str | None] = mapped_column(Text, comment="Member name inside a .zip.")
+    origin_line: Mapped[int | None] = mapped_column(Integer, comment="1-based line in a .jsonl/.ndjson.")
+    content_type: Mapped[str] = mapped_column(String(32), comment="text/plain or text/html.")
+    encoding: Mapped[str | None] = mapped_column(
+        String(32), comment="How the bytes were decoded (utf-8, utf-16, windows-1256)."
+    )
+    raw_content: Mapped[str] = mapped_column(Text, comment="The article as received, decoded to text.")
+    raw_meta: Mapped[dict[str, Any]] = mapped_column(
+        JSONB,
+        default=dict,
+        server_default=text("'{}'::jsonb"),
+        comment="Metadata that came with the article (title, url, source, published_at).",
+    )
+    sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of raw_content as UTF-8, hex.")
+    file_modified_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True),
+        comment="Modification time of the file it came from: the publication date of last resort.",
+    )
+    status: Mapped[str] = mapped_column(
+        String(16),
+        default=DocumentStatus.QUEUED.value,
+        comment="queued, cleaned, deduplicated, done; failed (gave up) or rejected (unreadable).",
+    )
+    reason: Mapped[str | None] = mapped_column(String(32), comment="Reason code when failed or rejected.")
+    attempts: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", comment="Processing attempts so far."
+    )
+    last_error: Mapped[str | None] = mapped_column(Text, comment="The most recent processing error.")
+    enqueued_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="When a message for it was last sent to the queue."
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="When the row was written."
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True),
+        server_default=func.now(),
+        onupdate=func.now(),
+        comment="When the row last changed.",
+    )
+    finished_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="When it reached done, failed or rejected."
+    )
+
+
+class Article(Base):
+    """The cleaned article of one document."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_text_sha256", "text_sha256"),
+        {"comment": "One row per cleaned article (duplicates included; see article_duplicates)."},
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, comment="Article id.")
+    document_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("documents.id", ondelete="CASCADE"),
+        unique=True,
+        comment="The document it was cleaned from.",
+    )
+    title: Mapped[str | None] = mapped_column(Text, comment="Headline.")
+    body: Mapped[str] = mapped_column(
+        Text, comment="Display text: the original letters, invisible controls removed."
+    )
+    normalized_text: Mapped[str] = mapped_column(
+        Text, comment="Matching form: no diacritics or tatweel, unified alef/yeh/teh marbuta, ASCII digits."
+    )
+    language: Mapped[str] = mapped_column(String(8), comment="ar, en or other.")
+    author: Mapped[str | None] = mapped_column(Text, comment="Byline, when the article has one.")
+    agency: Mapped[str | None] = mapped_column(
+        String(16), comment="News agency code from the dateline or source line (SANA, INA, AFP, REUTERS, ...)."
+    )
+    dateline: Mapped[str | None] = mapped_column(Text, comment="Place the story was filed from.")
+    source: Mapped[str | None] = mapped_column(Text, comment="Outlet or agency, when known.")
+    url: Mapped[str | None] = mapped_column(Text, comment="Where the article was published, when known.")
+    published_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="Publication time, when known."
+    )
+    published_source: Mapped[str | None] = mapped_column(
+        String(16),
+        comment="Where published_at came from: metadata, html, text (a date line) or file_time.",
+    )
+    cleaning: Mapped[dict[str, Any]] = mapped_column(
+        JSONB,
+        default=dict,
+        server_default=text("'{}'::jsonb"),
+        comment="Audit of cleaning: rules version and every dropped line with the rule that dropped it.",
+    )
+    text_sha256: Mapped[str] = mapped_column(
+        String(64), comment="SHA-256 of normalized_text: the exact-duplicate key."
+    )
+    deduplicated_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="When the dedupe stage decided about it."
+    )
+    extracted_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="When event extraction ran on it (null for duplicates)."
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="When the row was written."
+    )
+
+
+class ArticleDuplicate(Base):
+    """An article that repeats an earlier (canonical) one; it adds a source, not new events."""
+
+    __tablename__ = "article_duplicates"
+    __table_args__ = (
+        CheckConstraint(f"method IN ({_in(DuplicateMethod)})", name="method"),
+        Index("ix_article_duplicates_canonical_article_id", "canonical_article_id"),
+        {"comment": "Articles that repeat an earlier one, and which one."},
+    )
+
+    article_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        comment="The repeating article.",
+    )
+    canonical_article_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        comment="The earliest article with the same text.",
+    )
+    method: Mapped[str] = mapped_column(String(8), comment="exact (same normalised text) or near.")
+    similarity: Mapped[float] = mapped_column(Float, comment="1.0 for exact; estimated Jaccard for near.")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="When the link was made."
+    )

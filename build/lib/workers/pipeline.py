@@ -1,0 +1,243 @@
+"""The pipeline: an ordered list of steps, each moving documents from one status to the next.
+
+Each step is an adapter around a plain stage (`workers.clean`, `workers.dedupe`, `workers.extract`):
+load what the stage needs, call it, store its result. A step works on a batch of documents in one
+transaction, with their rows locked and their status checked, so it applies exactly once however many
+messages name a document (redelivery, reconciler), and a crash resumes at the first step not yet
+committed. A document the stage cannot handle is set aside with its error; the others go on. If the
+batch's own SQL fails, the step is retried one document at a time so that only the culprit fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from db.models import Article, ArticleDuplicate, Document
+from db.session import Database
+from workers.clean import RawDocument, clean_document, cleaner_version
+from workers.dedupe import DuplicateVerdict, find_canonicals
+from workers.extract import ExtractInput, extract_events
+from workers.retry import is_transient, record_failures
+from workers.status import DocumentStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StepResult:
+    """Documents a step could not handle, with why; every other document it was given advances."""
+
+    errors: dict[int, Exception] = field(default_factory=dict)
+    advanced: list[int] = field(default_factory=list)  # filled in by the runner, not by the step
+
+
+StepFunction = Callable[[Session, Sequence[int]], StepResult]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    takes: DocumentStatus
+    gives: DocumentStatus
+    run: StepFunction
+
+
+def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
+    result = StepResult()
+    rows = session.execute(
+        select(
+            Document.id, Document.raw_content, Document.content_type, Document.raw_meta, Document.file_modified_at
+        ).where(Document.id.in_(document_ids))
+    ).all()
+    articles = []
+    version = cleaner_version()
+    for row in rows:
+        try:
+            raw = RawDocument(row.raw_content, row.content_type, dict(row.raw_meta or {}), row.file_modified_at)
+            cleaned = clean_document(raw)
+        except Exception as exc:
+            result.errors[row.id] = exc
+            continue
+        articles.append(
+            {
+                "document_id": row.id,
+                "title": cleaned.title,
+                "body": cleaned.body,
+                "normalized_text": cleaned.normalized_text,
+                "language": cleaned.language,
+                "author": cleaned.author,
+                "agency": cleaned.agency,
+                "dateline": cleaned.dateline,
+                "source": cleaned.source,
+                "url": cleaned.url,
+                "published_at": cleaned.published_at,
+                "published_source": cleaned.published_source,
+                "text_sha256": cleaned.text_sha256,
+                "cleaning": {
+                    "version": version,
+                    "dropped": [{"rule": d.rule, "line": d.line} for d in cleaned.dropped],
+                },
+            }
+        )
+    # Reprocessing a document replaces its article.
+    session.execute(delete(Article).where(Article.document_id.in_([a["document_id"] for a in articles])))
+    if articles:
+        session.execute(insert(Article), articles)
+    return result
+
+
+def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
+    articles = session.execute(
+        select(Article.id, Article.text_sha256)
+        .where(Article.document_id.in_(document_ids))
+        .order_by(Article.id)
+    ).all()
+    verdicts: dict[int, DuplicateVerdict] = find_canonicals(
+        session, [(a.id, a.text_sha256) for a in articles]
+    )
+    if verdicts:
+        session.execute(
+            insert(ArticleDuplicate),
+            [
+                {
+                    "article_id": article_id,
+                    "canonical_article_id": verdict.canonical_article_id,
+                    "method": verdict.method.value,
+                    "similarity": verdict.similarity,
+                }
+                for article_id, verdict in verdicts.items()
+            ],
+        )
+    session.execute(
+        update(Article).where(Article.id.in_([a.id for a in articles])).values(deduplicated_at=func.now())
+    )
+    return StepResult()
+
+
+def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
+    result = StepResult()
+    is_duplicate = (
+        select(ArticleDuplicate.article_id).where(ArticleDuplicate.article_id == Article.id).exists()
+    )
+    rows = session.execute(
+        select(Article.id, Article.document_id, Article.body, Article.normalized_text, Article.language)
+        .where(Article.document_id.in_(document_ids))
+        .where(~is_duplicate)  # a duplicate's events are its canonical article's
+    ).all()
+    extracted = []
+    for row in rows:
+        try:
+            extract_events(ExtractInput(row.id, row.body, row.normalized_text, row.language))
+        except Exception as exc:
+            result.errors[row.document_id] = exc
+            continue
+        extracted.append(row.id)
+    if extracted:
+        session.execute(update(Article).where(Article.id.in_(extracted)).values(extracted_at=func.now()))
+    return result
+
+
+PIPELINE: tuple[Step, ...] = (
+    Step("clean", DocumentStatus.QUEUED, DocumentStatus.CLEANED, clean_step),
+    Step("dedupe", DocumentStatus.CLEANED, DocumentStatus.DEDUPLICATED, dedupe_step),
+    Step("extract", DocumentStatus.DEDUPLICATED, DocumentStatus.DONE, extract_step),
+)
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    done: tuple[int, ...]
+    retry_later: tuple[tuple[int, int], ...]  # (document id, attempts used)
+    failed: tuple[int, ...]
+
+
+def _apply_step(database: Database, step: Step, document_ids: Sequence[int]) -> StepResult:
+    """Run `step` on those of `document_ids` waiting for it, in one transaction."""
+    with database.session() as session:
+        due = list(
+            session.execute(
+                select(Document.id)
+                .where(Document.id.in_(document_ids), Document.status == step.takes.value)
+                .order_by(Document.id)
+                .with_for_update(skip_locked=True)  # another worker has them: it will finish them
+            ).scalars()
+        )
+        if not due:
+            return StepResult()
+        result = step.run(session, due)
+        result.advanced = advanced = [doc_id for doc_id in due if doc_id not in result.errors]
+        if advanced:
+            session.execute(
+                update(Document)
+                .where(Document.id.in_(advanced))
+                .values(
+                    status=step.gives.value,
+                    last_error=None,
+                    reason=None,
+                    finished_at=func.now() if step.gives.is_final else None,
+                )
+            )
+    return result
+
+
+def _run_step(database: Database, step: Step, document_ids: Sequence[int]) -> StepResult:
+    try:
+        return _apply_step(database, step, document_ids)
+    except SQLAlchemyError as exc:
+        if is_transient(exc):
+            raise
+        if len(document_ids) == 1:
+            return StepResult({document_ids[0]: exc})
+    log.warning("step %s failed on a batch of %d; retrying one by one", step.name, len(document_ids))
+    combined = StepResult()
+    for document_id in document_ids:
+        single = _run_step(database, step, [document_id])
+        combined.errors.update(single.errors)
+        combined.advanced.extend(single.advanced)
+    return combined
+
+
+def run_documents(
+    database: Database, document_ids: Sequence[int], max_attempts: int, pipeline: Sequence[Step] = PIPELINE
+) -> BatchOutcome:
+    """Run every step still due for the documents. Transient errors propagate (retry the batch)."""
+    remaining = sorted(set(document_ids))
+    errors: dict[int, Exception] = {}
+    done: list[int] = []
+    for step in pipeline:
+        if not remaining:
+            break
+        result = _run_step(database, step, remaining)
+        if step.gives is DocumentStatus.DONE:
+            done.extend(result.advanced)
+        step_errors = result.errors
+        for document_id, error in step_errors.items():
+            log.warning(
+                "document %s failed in %s: %s: %s", document_id, step.name, type(error).__name__, error
+            )
+        errors.update(step_errors)
+        remaining = [doc_id for doc_id in remaining if doc_id not in step_errors]
+    outcomes = record_failures(database, errors, max_attempts) if errors else {}
+    return BatchOutcome(
+        done=tuple(sorted(done)),
+        retry_later=tuple(sorted((d, a) for d, a in outcomes.items() if a is not None)),
+        failed=tuple(sorted(d for d, a in outcomes.items() if a is None)),
+    )
+
+
+def run_document(
+    database: Database, document_id: int, pipeline: Sequence[Step] = PIPELINE
+) -> DocumentStatus | None:
+    """Run the steps due for one document, without counting attempts; returns its status after."""
+    run_documents(database, [document_id], max_attempts=1_000_000, pipeline=pipeline)
+    with database.session() as session:
+        status = session.execute(
+            select(Document.status).where(Document.id == document_id)
+        ).scalar_one_or_none()
+    return DocumentStatus(status) if status is not None else None

@@ -1,0 +1,89 @@
+"""`marsad status`: what is in the pipeline right now, as one object scripts can rely on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from sqlalchemy import func, select
+
+from db.models import Document, InboxFile
+from db.session import Database, mask_password
+from workers.settings import Settings
+from workers.status import DocumentStatus, FileStatus
+
+RECENT_FAILURES = 10
+
+
+def queue_depth(broker_url: str, queue_name: str) -> int | None:
+    """Messages waiting in the Celery queue (None when the broker cannot be reached)."""
+    try:
+        if broker_url.startswith("redis+socket://"):
+            client = redis.Redis(unix_socket_path=broker_url[len("redis+socket://") :], socket_timeout=2)
+        else:
+            client = redis.Redis.from_url(broker_url, socket_timeout=2, socket_connect_timeout=2)
+        with client:
+            # kombu's Redis transport spreads priorities over `queue`, `queue\x06\x163`, ...
+            names = [queue_name, *client.scan_iter(match=f"{queue_name}\x06\x16*")]
+            return sum(int(client.llen(name)) for name in names)
+    except redis.RedisError:
+        return None
+
+
+def status_report(settings: Settings, database: Database, broker_url: str) -> dict[str, Any]:
+    with database.session() as session:
+        documents = dict(
+            session.execute(select(Document.status, func.count()).group_by(Document.status)).all()
+        )
+        files = dict(session.execute(select(InboxFile.status, func.count()).group_by(InboxFile.status)).all())
+        failures = session.execute(
+            select(
+                Document.id,
+                Document.inbox_file_id,
+                Document.origin_line,
+                Document.status,
+                Document.reason,
+                Document.last_error,
+                Document.updated_at,
+            )
+            .where(Document.status == DocumentStatus.FAILED.value)
+            .order_by(Document.updated_at.desc())
+            .limit(RECENT_FAILURES)
+        ).all()
+        rejected = session.execute(
+            select(InboxFile.id, InboxFile.name, InboxFile.reason, InboxFile.detail, InboxFile.received_at)
+            .where(InboxFile.status == FileStatus.REJECTED.value)
+            .order_by(InboxFile.received_at.desc())
+            .limit(RECENT_FAILURES)
+        ).all()
+    return {
+        "inbox": str(settings.inbox_dir),
+        "database_url": mask_password(database.url),
+        "broker_url": mask_password(broker_url),
+        "flower_url": settings.flower_url,
+        "queue": settings.queue_name,
+        "queue_depth": queue_depth(broker_url, settings.queue_name),
+        "documents": {status.value: int(documents.get(status.value, 0)) for status in DocumentStatus},
+        "files": {status.value: int(files.get(status.value, 0)) for status in FileStatus},
+        "recent_failures": [
+            {
+                "document_id": row.id,
+                "inbox_file_id": row.inbox_file_id,
+                "line": row.origin_line,
+                "reason": row.reason,
+                "error": row.last_error,
+                "at": row.updated_at.isoformat(),
+            }
+            for row in failures
+        ],
+        "recent_rejected_files": [
+            {
+                "file_id": row.id,
+                "name": row.name,
+                "reason": row.reason,
+                "detail": row.detail,
+                "at": row.received_at.isoformat(),
+            }
+            for row in rejected
+        ],
+    }

@@ -1,0 +1,1 @@
+"""Marsad's workers: the Celery app, the inbox watcher and the pipeline stages (clean, dedupe, extract)."""

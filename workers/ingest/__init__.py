@@ -1,0 +1,1 @@
+"""Reading the inbox: file formats, decoding, and the watcher that takes finished files into Postgres."""
