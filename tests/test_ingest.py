@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,7 @@ def test_ingest_txt_creates_file_and_document_rows_then_moves_the_file(
     ingestor: Ingestor, settings: Settings, database: Database, queue: RecordingQueue
 ) -> None:
     path = drop(settings, "visit.txt", ARTICLES["visit"].encode())
+    os.utime(path, (1_600_000_000, 1_600_000_000))
     result = ingestor.ingest(path)
     assert result.outcome is Outcome.QUEUED and result.documents == 1
     (file_row,) = rows(
@@ -60,8 +63,16 @@ def test_ingest_txt_creates_file_and_document_rows_then_moves_the_file(
     moved = Path(file_row.moved_to)
     assert moved.parent.parent == settings.processed_path and moved.read_bytes() == ARTICLES["visit"].encode()
     assert not path.exists()
-    (doc,) = rows(database, Document.id, Document.status, Document.raw_content, Document.encoding)
+    (doc,) = rows(
+        database,
+        Document.id,
+        Document.status,
+        Document.raw_content,
+        Document.encoding,
+        Document.file_modified_at,
+    )
     assert (doc.status, doc.raw_content, doc.encoding) == ("queued", ARTICLES["visit"], "utf-8")
+    assert doc.file_modified_at == datetime.fromtimestamp(1_600_000_000, UTC)  # the date of last resort
     assert queue.sent == [doc.id]
 
 

@@ -62,6 +62,27 @@ def test_run_document_takes_a_document_through_every_step(database: Database) ->
     assert article.language == "ar" and len(article.text_sha256) == 64
 
 
+def test_clean_step_stores_metadata_and_the_cleaning_audit(database: Database) -> None:
+    text = (
+        "&\nأخبار العالم\nعنوان الخبر هنا\n21 سبتمبر 2018\nدمشق (رويترز) - "
+        + ARTICLES["call"]
+        + "\nالمصدر: رويترز"
+    )
+    (doc_id,) = add_documents(database, [text])
+    run_document(database, doc_id)
+    with database.session() as session:
+        article = session.execute(select(Article).where(Article.document_id == doc_id)).scalar_one()
+    assert (article.title, article.dateline, article.agency) == ("عنوان الخبر هنا", "دمشق", "REUTERS")
+    assert (article.published_at.date().isoformat(), article.published_source) == ("2018-09-21", "text")
+    assert [d["rule"] for d in article.cleaning["dropped"]] == [
+        "separator",
+        "section_label",
+        "date_line",
+        "source_line",
+    ]
+    assert article.cleaning["version"].startswith("boilerplate-")
+
+
 def test_run_document_twice_changes_nothing(database: Database) -> None:
     (doc_id,) = add_documents(database, [ARTICLES["visit"]])
     run_document(database, doc_id)
