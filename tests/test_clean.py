@@ -8,6 +8,7 @@ import pytest
 
 from tests.helpers import ARTICLES, html_page
 from workers.clean import PublishedSource, RawDocument, clean_document, display_text, normalize_for_matching
+from workers.clean.html import page_date, strip_site_name
 from workers.clean.language import detect_language
 from workers.errors import StageError
 
@@ -129,6 +130,34 @@ def test_clean_document_publication_date_order(
 ) -> None:
     cleaned = clean_document(RawDocument(text, "text/plain", meta, file_time))
     assert (cleaned.published, cleaned.published_source) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "expected"),
+    [
+        ("طوابير أمام محطات الوقود | المشرق برس", "المشرق برس", "طوابير أمام محطات الوقود"),
+        ("حصاد القطن - السودان الجديد", "السودان الجديد", "حصاد القطن"),
+        ("حصاد القطن | موقع الأخبار", None, "حصاد القطن"),
+        ("لقاء بين الوزيرين - تفاصيل", None, "لقاء بين الوزيرين - تفاصيل"),
+    ],
+)
+def test_strip_site_name_from_page_titles(title: str, site: str | None, expected: str) -> None:
+    assert strip_site_name(title, site) == expected
+
+
+def test_page_date_ignores_dates_of_other_articles_in_sidebars() -> None:
+    sidebar = "".join(
+        f"<li><a href='/n{i}'>خبر</a><div class='sideDate'>2017-05-0{i}</div></li>" for i in range(1, 6)
+    )
+    page = (
+        "<html><body><article><h2>عنوان</h2><p>نص الخبر</p></article>"
+        f"<div class='sidebar'><ul>{sidebar}</ul></div></body></html>"
+    )
+    assert page_date(page) is None
+    dated = page.replace("<head>", "").replace(
+        "<html>", "<html><head><meta property='article:published_time' content='2020-01-22'></head>"
+    )
+    assert page_date(dated) == date(2020, 1, 22)
 
 
 def test_clean_document_with_no_text_fails_permanently() -> None:

@@ -101,6 +101,10 @@ def test_generic_agencies_credit_names_no_agency() -> None:
         ("عمّان، 21 تموز (بترا) -", "عمّان", "PETRA"),
         ("الدوحة-قنا:", "الدوحة", "QNA"),
         ("بيروت - أ.ف.ب -", "بيروت", "AFP"),
+        ("الدوحة في 16 نوفمبر /قنا/", "الدوحة", "QNA"),
+        ("الكويت - 3 - 10 (كونا) --", "الكويت", "KUNA"),
+        ("عمان 24 تشرين الثاني (بترا)-", "عمان", "PETRA"),
+        ("ود مدني - سونا -", "ود مدني", "SUNA"),
     ],
 )
 def test_dateline_and_agency_are_lifted_from_the_first_paragraph(
@@ -117,9 +121,15 @@ def test_dateline_on_its_own_line_is_dropped_as_dateline() -> None:
     assert [d.rule for d in cleaned.dropped] == ["dateline"]
 
 
-def test_a_citation_of_an_agency_is_not_a_dateline() -> None:
-    cleaned = clean_lines(f"عنوان الخبر\nونقلت (أ ف ب) عن مسؤول قوله {STORY}")
+@pytest.mark.parametrize("opening", ["ونقلت (أ ف ب) عن مسؤول قوله ", "قال المتحدث إن الوزير/ رويترز\n"])
+def test_a_citation_of_an_agency_is_not_a_dateline(opening: str) -> None:
+    cleaned = clean_lines(f"عنوان الخبر\n{opening}{STORY}")
     assert (cleaned.dateline, cleaned.agency) == (None, None)
+
+
+def test_a_furniture_title_given_by_the_page_is_ignored() -> None:
+    cleaned = clean_lines(f"العنوان الحقيقي\nالخرطوم - سونا - {STORY}", known_title="اترك تعليقاً")
+    assert (cleaned.title, cleaned.agency) == ("العنوان الحقيقي", "SUNA")
 
 
 @pytest.mark.parametrize(

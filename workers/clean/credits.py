@@ -15,9 +15,13 @@ from functools import lru_cache
 from workers.clean.rules import AgencyTable, default_agencies
 
 _WORD = r"(?:[^\W\d_]|[\u064b-\u065f\u0670\u0640])+"  # letters, with their diacritics
-_PLACE = rf"{_WORD}(?: {_WORD}){{0,2}}"
+_PLACE = rf"{_WORD}(?: (?!في\b){_WORD}){{0,2}}"
 _PLACES = rf"(?P<place>{_PLACE}(?:\s*[-–—]\s*{_PLACE})*?)"
 _DASH = r"\s*[-–—]\s*"
+# What may stand between the place and an agency in parentheses or slashes: a date such as "في 16 نوفمبر",
+# "24 تشرين الثاني", "، 21 تموز" or "- 3 - 10".
+_SEP = r"(?:\s+|\s*[،,]\s*|\s*[-–—]\s*)"
+_GAP = rf"(?:{_SEP}(?:في\s+)?[^()/\n\d]{{0,20}}\d[^()/\n]{{0,25}}?|{_SEP})?\s*"  # a date has digits
 _AFTER = r"(?:\s*[/:\-–—]+)?\s*"
 # After an agency in parentheses a separator is required: "ونقلت (أ ف ب) عن …" is a citation, not a dateline.
 _AFTER_PAREN = r"\s*(?:[/:\-–—]+\s*|$)"
@@ -89,10 +93,14 @@ def _dateline_patterns(agencies: AgencyTable) -> tuple[re.Pattern[str], ...]:
     return tuple(
         re.compile(p, re.IGNORECASE)
         for p in (
-            rf"^{_PLACES}\s*(?:[،,][^()\n]{{0,40}}?)?\(\s*{agency}\s*\){_AFTER_PAREN}",  # دمشق (رويترز) -
-            rf"^{_PLACES}{_DASH}\(\s*{agency}\s*\){_AFTER_PAREN}",  # القاهرة - (وكالات) -
-            rf"^{_PLACES}(?:\s+[^-–—()\n]{{0,30}}?)?{_DASH}{agency}{_AFTER}",  # موسكو-سانا, بغداد – INA/
-            rf"^\(\s*{agency}\s*\){_AFTER_PAREN}",  # (أ ف ب) -
+            # دمشق (رويترز) -, عمان 24 تشرين الثاني (بترا)-, الكويت - 3 - 10 (كونا) --, القاهرة - (وكالات) -
+            rf"^{_PLACES}{_GAP}\(\s*{agency}\s*\){_AFTER_PAREN}",
+            # الدوحة في 16 نوفمبر /قنا/, أنقرة/ الأناضول
+            rf"^{_PLACES}{_GAP}/\s*{agency}\s*(?:/|(?=\s*$)){_AFTER}",
+            # موسكو-سانا, بغداد – INA/, الرياض 15 مارس 2020 - واس -
+            rf"^{_PLACES}(?:\s+[^-–—()/\n]{{0,30}}?)?{_DASH}{agency}{_AFTER}",
+            # (أ ف ب) -
+            rf"^\(\s*{agency}\s*\){_AFTER_PAREN}",
         )
     )
 

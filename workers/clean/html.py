@@ -10,11 +10,14 @@ in falls back to the plain text of its block elements.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
 from typing import Any
 
+import lxml.html
+from htmldate import find_date
 from trafilatura import bare_extraction
 
 log = logging.getLogger(__name__)
@@ -40,10 +43,10 @@ class Page:
     author: str | None
 
 
-def _extract(html: str, *, favor_precision: bool) -> Any:
+def _extract(page: lxml.html.HtmlElement | str, *, favor_precision: bool) -> Any:
     try:
         return bare_extraction(
-            html,
+            page,
             with_metadata=True,
             include_comments=False,
             include_tables=False,
@@ -61,20 +64,94 @@ def read_html(html: str) -> Page:
     """The main text and metadata of a web page."""
     # Precision first: it keeps the article's paragraphs apart (one line each, which the line rules
     # need) and leaves more furniture out. On short pages it can find too little; then recall.
-    extracted = _extract(html, favor_precision=True)
+    extracted = _extract(_parsed(html), favor_precision=True)
     if extracted is None or len((extracted.text or "").strip()) < _MIN_PRECISE_CHARS:
-        extracted = _extract(html, favor_precision=False) or extracted
+        # trafilatura changes the tree it reads: parse afresh for the second pass
+        extracted = _extract(_parsed(html), favor_precision=False) or extracted
     if extracted is None or not (extracted.text or "").strip():
         title, text = html_to_text(html)
-        return Page(title, text, None, None, None, None)
+        return Page(strip_site_name(title, None), text, page_date(html), None, None, None)
+    site_name = extracted.sitename or None
     return Page(
-        title=extracted.title or None,
+        title=strip_site_name(extracted.title or None, site_name),
         text=extracted.text,
         published=_iso_date(extracted.date),
         url=extracted.url or None,
-        site_name=extracted.sitename or None,
+        site_name=site_name,
         author=extracted.author or None,
     )
+
+
+def strip_site_name(title: str | None, site_name: str | None) -> str | None:
+    """The headline without the site's name that pages append to it ("… | المشرق برس")."""
+    if not title:
+        return None
+    for separator in (" | ", " - ", " – ", " — ", " :: ", " « "):
+        head, found, tail = title.rpartition(separator)
+        if not found or not head.strip():
+            continue
+        if (site_name and tail.strip() == site_name.strip()) or (
+            separator.strip() in "|::«" and len(tail.split()) <= 4
+        ):
+            return head.strip()
+    return title.strip()
+
+
+# Parts of a page that list other articles, each with its own date and headline: removed before
+# extraction so that neither the text nor the date (htmldate) is taken from them.
+_FURNITURE_TAGS = frozenset({"aside", "nav", "footer"})
+_FURNITURE_NAMES = re.compile(
+    r"^(?:sidebar|side[-_].*|.*[-_]side|sidedate|related.*|.*[-_]related|popular.*|most[-_].*|.*widget.*|"
+    r"comments?|comment[-_].*|.*[-_]comments?|footer.*|.*menu.*|latest.*|recent.*|trending.*|ticker.*|"
+    r"more[-_]news|read[-_]also|also[-_].*)$",
+    re.IGNORECASE,
+)
+
+
+def _is_furniture(element: lxml.html.HtmlElement) -> bool:
+    if element.tag in _FURNITURE_TAGS:
+        return True
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".split()
+    return any(_FURNITURE_NAMES.match(name) for name in names)
+
+
+def _pruned_tree(html: str) -> lxml.html.HtmlElement | None:
+    """The page parsed, with side lists, menus, comments and footers taken out (never the article)."""
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except Exception:  # empty or unparsable: let the readers cope with the string
+        return None
+    doomed = [
+        element
+        for element in tree.iter()
+        if isinstance(element.tag, str) and element.tag not in ("html", "body") and _is_furniture(element)
+    ]
+    for element in doomed:
+        if (
+            element.getparent() is not None
+            and element.find(".//h1") is None
+            and element.find(".//article") is None
+        ):
+            element.drop_tree()  # keeps the text that follows the element
+    return tree
+
+
+def _parsed(html: str) -> lxml.html.HtmlElement | str:
+    tree = _pruned_tree(html)
+    return html if tree is None else tree
+
+
+def page_date(html: str) -> date | None:
+    """The page's own publication date (htmldate), with lists of other articles taken out first."""
+    tree = _pruned_tree(html)
+    if tree is None:
+        return None
+    try:
+        found = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%d")
+    except Exception as exc:  # an odd page has no date we can trust
+        log.debug("htmldate failed (%s)", exc)
+        return None
+    return _iso_date(found) if isinstance(found, str) else None
 
 
 def _iso_date(value: str | None) -> date | None:

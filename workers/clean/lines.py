@@ -110,6 +110,8 @@ def clean_lines(
             result.published = result.published or published
             continue
         kept.append(line)
+    if known_title and rules.first_match(matching_form(display_text(known_title)), in_head=True):
+        known_title = None  # a page's "title" that is furniture ("اترك تعليقاً"): find the real one
     kept = _take_title(kept, known_title, result)
     kept = _take_credits(kept, agencies, result)
     if result.agency is None and result.dateline is None and result.source:
