@@ -92,8 +92,14 @@ def main() -> None:
     words = statistics.mean(len(clean_document(d).body.split()) for d in texts[:50])
     size = statistics.mean(len(d.content.encode()) for d in pages) / 1024
     clean_document(pages[0])  # warm up lxml and trafilatura
+    fixture_dir = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "clean"
+    fixtures = [
+        RawDocument(p.read_text(encoding="utf-8"), "text/html") for p in sorted(fixture_dir.glob("*.html"))
+    ]
+    fixture_size = statistics.mean(len(d.content.encode()) for d in fixtures) / 1024 if fixtures else 0
     text_rate, text_runs = rate(texts, args.runs)
     page_rate, page_runs = rate(pages, args.runs)
+    fixture_rate, fixture_runs = rate(fixtures * 10, args.runs) if fixtures else (0.0, [])
     print(
         f"plain text: {args.articles} articles of ~{words:.0f} words (kept): median {text_rate:.0f}/s "
         f"(runs: {', '.join(f'{r:.0f}' for r in text_runs)})"
@@ -101,6 +107,10 @@ def main() -> None:
     print(
         f"html: {args.pages} pages of ~{size:.0f} KB: median {page_rate:.1f}/s "
         f"(runs: {', '.join(f'{r:.1f}' for r in page_runs)})"
+    )
+    print(
+        f"html fixtures: {len(fixtures)} team-written pages of ~{fixture_size:.0f} KB, 10 times each: "
+        f"median {fixture_rate:.1f}/s (runs: {', '.join(f'{r:.1f}' for r in fixture_runs)})"
     )
 
 

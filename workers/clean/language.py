@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_SAMPLE_CHARS = 1500  # enough letters to tell, and cheap
+_SAMPLE_CHARS = 800  # over a hundred words: enough to tell, and cheap
 _ENGLISH_FUNCTION_WORDS = frozenset(
     [
         "the",

@@ -33,6 +33,7 @@ STORY_START_WORDS = 12
 MAX_LISTED_WORDS = 25
 # A line that is only a dateline ("موسكو-واشنطن-سانا") is at most this long.
 MAX_DATELINE_CHARS = 60
+_STRAY_CHARS = frozenset("&|•*#~^+=")
 _STRAY_EDGES = re.compile(r"^[&|•*#~^+=]+(?=\w)|(?<=\w)[&|•~^+=]+$")
 _TEASER_END = ("…", "...", "..")
 
@@ -131,10 +132,14 @@ def _visible_lines(text: str, result: LineCleaning) -> list[str]:
             if raw:  # spaces, no-break spaces or invisible marks only
                 result.dropped.append(Dropped("whitespace_only", raw))
             continue
-        stripped = _STRAY_EDGES.sub("", line).strip()
+        stripped = _STRAY_EDGES.sub("", line).strip() if _has_stray_edge(line) else line
         if stripped:
             lines.append(stripped)
     return lines
+
+
+def _has_stray_edge(line: str) -> bool:
+    return line[0] in _STRAY_CHARS or line[-1] in _STRAY_CHARS
 
 
 def _same(a: str, b: str) -> bool:

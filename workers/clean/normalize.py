@@ -66,8 +66,10 @@ _DIGIT_TABLE = str.maketrans(
     {**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}}
 )
 _DISPLAY_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _DISPLAY_TABLE) + "]")
-_WHITESPACE = re.compile(r"[ \t\f\v]+")
-_ALL_WHITESPACE = re.compile(r"\s+")
+# Only what needs changing (runs, or white space other than a plain space): a single space is left
+# alone rather than replaced by itself, which makes these substitutions several times cheaper.
+_WHITESPACE = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
+_ALL_WHITESPACE = re.compile(r"\s{2,}|[^\S ]")
 
 
 def _base_letter(match: re.Match[str]) -> str:
