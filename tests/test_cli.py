@@ -28,7 +28,7 @@ def marsad(
     )
 
 
-@pytest.mark.parametrize("command", ["up", "watch", "worker", "beat", "flower", "ingest", "status", "db"])
+@pytest.mark.parametrize("command", ["up", "watch", "worker", "beat", "flower", "ingest", "clean", "status", "db"])
 def test_every_command_has_help(settings: Settings, command: str) -> None:
     result = marsad(settings, command, "--help")
     assert "Usage" in result.stdout
@@ -85,3 +85,41 @@ def test_bad_setting_stops_at_start_with_its_name(settings: Settings) -> None:
 def test_db_upgrade_is_idempotent(settings: Settings, database: Database) -> None:
     assert "revision 0002" in marsad(settings, "db", "upgrade").stdout
     assert "revision 0002" in marsad(settings, "db", "upgrade").stdout
+
+
+def test_clean_json_prints_one_object_per_article_with_the_documented_keys(
+    settings: Settings, tmp_path: Path
+) -> None:
+    page = tmp_path / "feed.jsonl"
+    page.write_bytes(jsonl_articles(2))
+    result = marsad(settings, "clean", "--json", str(page))
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["doc"] for r in reports] == ["feed.jsonl:1", "feed.jsonl:2"]
+    keys = {
+        "title",
+        "body",
+        "author",
+        "agency",
+        "dateline",
+        "published",
+        "published_source",
+        "language",
+        "dropped",
+    }
+    assert all(keys <= set(r) for r in reports)
+    assert reports[0]["published_source"] == "metadata" and reports[0]["language"] == "ar"
+
+
+def test_clean_human_output_lists_dropped_lines_with_their_rules(settings: Settings, tmp_path: Path) -> None:
+    article = tmp_path / "story.txt"
+    article.write_text("عنوان الخبر\nأخبار العالم\nفيسبوك 12مليون\n" + ARTICLES["protest"], encoding="utf-8")
+    result = marsad(settings, "clean", str(article))
+    assert "section_label" in result.stdout and "social_counter" in result.stdout
+    assert "الرباط" in result.stdout
+
+
+def test_clean_refuses_an_unreadable_file_clearly(settings: Settings, tmp_path: Path) -> None:
+    picture = tmp_path / "photo.txt"
+    picture.write_bytes(PNG_BYTES)
+    result = marsad(settings, "clean", str(picture), check=False)
+    assert result.returncode == 1 and "would be rejected: binary_content" in result.stderr
