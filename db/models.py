@@ -6,12 +6,14 @@ Statuses are stored as text constrained by CHECK so that SQL users can read and 
 
 from __future__ import annotations
 
+from datetime import date as date_type
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -23,7 +25,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from workers.status import ACTIVE_DOCUMENT_STATUSES, DocumentStatus, DuplicateMethod, FileStatus
@@ -248,4 +250,84 @@ class ArticleDuplicate(Base):
     similarity: Mapped[float] = mapped_column(Float, comment="1.0 for exact; estimated Jaccard for near.")
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), comment="When the link was made."
+    )
+
+
+class Event(Base):
+    """A real-world event: who did what to whom, where and when (PLOVER)."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_type_event_date", "type", "event_date"),
+        Index("ix_events_actor_codes", "actor_codes", postgresql_using="gin"),
+        Index("ix_events_recipient_codes", "recipient_codes", postgresql_using="gin"),
+        {"comment": "One row per event; each article that reports it adds an event_mentions row."},
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, comment="Event id.")
+    type: Mapped[str] = mapped_column(String(16), comment="PLOVER event type (CONSULT, ASSAULT, ...).")
+    mode: Mapped[str | None] = mapped_column(String(24), comment="PLOVER mode (phone, visit, aerial, ...).")
+    quad: Mapped[int] = mapped_column(
+        Integer, comment="Quad class: 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict."
+    )
+    score: Mapped[float] = mapped_column(
+        Float, comment="Intensity from -10 (most hostile) to +10 (most cooperative)."
+    )
+    actor_codes: Mapped[list[str]] = mapped_column(
+        ARRAY(String(16)), comment="Codes of the actors (ISO alpha-3 or organisation)."
+    )
+    recipient_codes: Mapped[list[str]] = mapped_column(
+        ARRAY(String(16)), comment="Codes of the recipients; empty for symmetric events."
+    )
+    actors: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, comment="Actors: code, name, sector, text.")
+    recipients: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, comment="Recipients: code, name, sector, text."
+    )
+    event_date: Mapped[date_type | None] = mapped_column(
+        Date, comment="Day the event happened, when resolved."
+    )
+    date_precision: Mapped[str] = mapped_column(String(8), comment="day, month, year or unknown.")
+    location_name: Mapped[str | None] = mapped_column(Text, comment="Where it happened (gazetteer name).")
+    location_country: Mapped[str | None] = mapped_column(String(3), comment="ISO alpha-3 of the location.")
+    latitude: Mapped[float | None] = mapped_column(Float, comment="Latitude of the location.")
+    longitude: Mapped[float | None] = mapped_column(Float, comment="Longitude of the location.")
+    geonameid: Mapped[int | None] = mapped_column(
+        BigInteger, comment="GeoNames id of the location, when a city."
+    )
+    context: Mapped[list[str]] = mapped_column(
+        ARRAY(String(24)), comment="Context tags (terrorism, economic, ...)."
+    )
+    lexicon_version: Mapped[str] = mapped_column(
+        String(40), comment="Version of the lexicons that extracted it."
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="When the row was written."
+    )
+
+
+class EventMention(Base):
+    """One article's report of an event: the sentence, trigger and offsets that are its evidence."""
+
+    __tablename__ = "event_mentions"
+    __table_args__ = (
+        Index("ix_event_mentions_event_id", "event_id"),
+        Index("ix_event_mentions_article_id", "article_id"),
+        {"comment": "Evidence of an event in one article."},
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, comment="Mention id.")
+    event_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("events.id", ondelete="CASCADE"), comment="The event mentioned."
+    )
+    article_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("articles.id", ondelete="CASCADE"), comment="The article mentioning it."
+    )
+    sentence: Mapped[str] = mapped_column(Text, comment="The evidence sentence.")
+    trigger: Mapped[str] = mapped_column(Text, comment="The word that signals the event.")
+    char_start: Mapped[int] = mapped_column(Integer, comment="Offset of the trigger in articles.body.")
+    char_end: Mapped[int] = mapped_column(Integer, comment="End offset of the trigger in articles.body.")
+    confidence: Mapped[float] = mapped_column(Float, comment="Extractor's confidence, 0 to 1.")
+    lexicon_version: Mapped[str] = mapped_column(String(40), comment="Version of the lexicons used.")
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="When the row was written."
     )

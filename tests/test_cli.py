@@ -28,7 +28,9 @@ def marsad(
     )
 
 
-@pytest.mark.parametrize("command", ["up", "watch", "worker", "beat", "flower", "ingest", "clean", "status", "db"])
+@pytest.mark.parametrize(
+    "command", ["up", "watch", "worker", "beat", "flower", "ingest", "clean", "status", "db"]
+)
 def test_every_command_has_help(settings: Settings, command: str) -> None:
     result = marsad(settings, command, "--help")
     assert "Usage" in result.stdout
@@ -83,8 +85,13 @@ def test_bad_setting_stops_at_start_with_its_name(settings: Settings) -> None:
 
 
 def test_db_upgrade_is_idempotent(settings: Settings, database: Database) -> None:
-    assert "revision 0002" in marsad(settings, "db", "upgrade").stdout
-    assert "revision 0002" in marsad(settings, "db", "upgrade").stdout
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import MIGRATIONS_DIR
+
+    head = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+    assert f"revision {head}" in marsad(settings, "db", "upgrade").stdout
+    assert f"revision {head}" in marsad(settings, "db", "upgrade").stdout
 
 
 def test_clean_json_prints_one_object_per_article_with_the_documented_keys(
@@ -123,3 +130,29 @@ def test_clean_refuses_an_unreadable_file_clearly(settings: Settings, tmp_path: 
     picture.write_bytes(PNG_BYTES)
     result = marsad(settings, "clean", str(picture), check=False)
     assert result.returncode == 1 and "would be rejected: binary_content" in result.stderr
+
+
+def test_extract_jsonl_prints_event_records_in_the_events_md_form(settings: Settings, tmp_path: Path) -> None:
+    article = tmp_path / "call.txt"
+    article.write_text(
+        "عنوان\nأجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع نظيره الكازاخستاني نور سلطان نزارباييف.",
+        encoding="utf-8",
+    )
+    (record,) = [json.loads(line) for line in marsad(settings, "extract", str(article)).stdout.splitlines()]
+    assert record["doc"] == "call.txt" and (record["type"], record["mode"]) == ("CONSULT", "phone")
+    assert {a["code"] for a in record["actors"]} == {"RUS", "KAZ"} and record["recipients"] == []
+    keys = {"location", "date", "date_precision", "quad", "score", "context", "sentence", "trigger"}
+    assert keys | {"char_start", "char_end", "confidence"} <= set(record)
+
+
+def test_eval_prints_scores_for_gold_and_documents(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(
+        "عنوان\nأجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع نظيره الكازاخستاني نور سلطان نزارباييف.",
+        encoding="utf-8",
+    )
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"doc": "a.txt", "type": "CONSULT", "actors": ["RUS", "KAZ"], "recipients": []}\n')
+    scores = json.loads(marsad(settings, "eval", str(gold), "--docs", str(docs), "--json").stdout)
+    assert scores["overall"]["f1"] == 1.0 and scores["by_type"]["CONSULT"]["tp"] == 1

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, insert, select, update
 
-from db.models import Article, ArticleDuplicate, Document, InboxFile
+from db.models import Article, ArticleDuplicate, Document, EventMention, InboxFile
+from db.models import Event as EventRow
 from db.session import Database
 from tests.helpers import ARTICLES
 from workers import pipeline
@@ -215,3 +216,36 @@ def test_reconcile_resends_only_stuck_active_documents(database: Database) -> No
     assert reconcile(database, enqueue, stuck_after=60) == 1
     assert sent == [stuck]
     assert reconcile(database, enqueue, stuck_after=60) == 0  # its enqueued_at was refreshed
+
+
+CALL = (
+    "بوتين ونزارباييف يبحثان مكافحة الإرهاب\n"
+    "موسكو-سانا\n"
+    "أجرى الرئيس الروسي فلاديمير بوتين اليوم اتصالا هاتفيا مع نظيره الكازاخستاني نور سلطان نزارباييف "
+    "تناول العلاقات الثنائية."
+)
+
+
+def test_extract_step_writes_events_and_mentions_and_a_rerun_replaces_them(database: Database) -> None:
+    (doc_id,) = add_documents(database, [CALL])
+    run_document(database, doc_id)
+    with database.session() as session:
+        event = session.execute(select(EventRow)).scalar_one()
+        mention = session.execute(select(EventMention)).scalar_one()
+        body = session.execute(select(Article.body)).scalar_one()
+    assert (event.type, event.mode, event.actor_codes, event.recipient_codes) == (
+        "CONSULT",
+        "phone",
+        ["KAZ", "RUS"],
+        [],
+    )
+    assert body[mention.char_start : mention.char_end] == mention.trigger == "اتصالا هاتفيا"
+    assert mention.lexicon_version == event.lexicon_version and mention.lexicon_version.startswith("lexicon-")
+    with database.session() as session:
+        session.execute(update(Document).values(status=DocumentStatus.DEDUPLICATED.value))
+    run_document(database, doc_id)
+    with database.session() as session:
+        events = session.execute(select(EventRow.id, EventRow.type)).all()
+        mentions = session.execute(select(EventMention.event_id)).scalars().all()
+    assert [t for _, t in events] == ["CONSULT"] and events[0][0] != event.id
+    assert mentions == [events[0][0]]

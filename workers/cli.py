@@ -10,6 +10,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -348,6 +349,86 @@ def clean(
                 soft_wrap=True,
                 highlight=False,
             )
+
+
+class EventFormat(StrEnum):
+    JSONL = "jsonl"
+    TABLE = "table"
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of any inbox format.")],
+    output: Annotated[
+        EventFormat, typer.Option("--format", help="jsonl: one event a line; table: for reading.")
+    ] = (EventFormat.JSONL),
+) -> None:
+    """Clean and extract events in-process (no services): who did what to whom, where and when."""
+    from workers.extract.run import article_files, extract_file
+    from workers.ingest.formats import Limits
+
+    settings = _settings()
+    limits = Limits(settings.max_file_bytes, settings.max_article_chars)
+    table = Table("doc", "type", "mode", "actors", "recipients", "location", "date", "trigger", box=None)
+    for path in article_files(paths):
+        for record in extract_file(path, limits):
+            if output is EventFormat.JSONL:
+                print(json.dumps(record, ensure_ascii=False))
+                continue
+            location = record["location"]
+            table.add_row(
+                record["doc"], record["type"], record["mode"] or "",
+                ",".join(a["code"] for a in record["actors"]),
+                ",".join(r["code"] for r in record["recipients"]),
+                f"{location['name']} ({location['country']})" if location else "", record["date"] or "",
+                record["trigger"],
+            )  # fmt: skip
+    if output is EventFormat.TABLE:
+        console.print(table)
+
+
+@app.command("eval")
+def evaluate_command(
+    gold: Annotated[Path, typer.Argument(help="Gold events, one JSON object a line (EVENTS.md).")],
+    docs: Annotated[Path, typer.Option("--docs", help="Folder of the articles the gold describes.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
+    errors: Annotated[bool, typer.Option("--errors", help="Also list missed and false events.")] = False,
+) -> None:
+    """Score extraction against gold: precision, recall and F1 overall and per type; location and date
+    accuracy over matched events."""
+    from workers.extract.evaluate import evaluate
+    from workers.extract.run import article_files, extract_file, load_gold
+    from workers.ingest.formats import Limits
+
+    settings = _settings()
+    limits = Limits(settings.max_file_bytes, settings.max_article_chars)
+    found = [record for path in article_files([docs]) for record in extract_file(path, limits)]
+    report = evaluate(load_gold(gold), found)
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    scores = report.as_dict()
+    table = Table("type", "precision", "recall", "F1", "tp", "fp", "fn", box=None)
+    for name, row in [("ALL", scores["overall"]), *scores["by_type"].items()]:
+        table.add_row(name, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
+                      str(row["tp"]), str(row["fp"]), str(row["fn"]))  # fmt: skip
+    console.print(table)
+    for label, value in (
+        ("location accuracy", report.location_accuracy),
+        ("date accuracy", report.date_accuracy),
+    ):
+        shown = f"{value:.3f} over {report.location_total} matched" if value is not None else "n/a"
+        console.print(f"{label}: {shown}", highlight=False)
+    if errors:
+        for kind, items in (("missed", report.misses), ("false", report.false_alarms)):
+            for item in items:
+                actors = ",".join(a["code"] if isinstance(a, dict) else a for a in item.get("actors", []))
+                recipients = ",".join(
+                    r["code"] if isinstance(r, dict) else r for r in item.get("recipients", [])
+                )
+                detail = item.get("trigger") or item.get("note") or ""
+                line = f"{kind:<7}{item['doc']} {item['type']} {actors} → {recipients} {detail}"
+                console.print(line, soft_wrap=True, highlight=False)
 
 
 @app.command()

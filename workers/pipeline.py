@@ -23,6 +23,7 @@ from db.session import Database
 from workers.clean import RawDocument, clean_document, cleaner_version
 from workers.dedupe import DuplicateVerdict, find_canonicals
 from workers.extract import ExtractInput, extract_events
+from workers.extract.store import replace_events
 from workers.retry import is_transient, record_failures
 from workers.status import DocumentStatus
 
@@ -132,17 +133,28 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
         select(ArticleDuplicate.article_id).where(ArticleDuplicate.article_id == Article.id).exists()
     )
     rows = session.execute(
-        select(Article.id, Article.document_id, Article.body, Article.normalized_text, Article.language)
+        select(
+            Article.id,
+            Article.document_id,
+            Article.body,
+            Article.normalized_text,
+            Article.language,
+            Article.published_at,
+        )
         .where(Article.document_id.in_(document_ids))
         .where(~is_duplicate)  # a duplicate's events are its canonical article's
     ).all()
-    extracted = []
+    extracted: list[int] = []
     for row in rows:
+        published = row.published_at.date() if row.published_at else None
         try:
-            extract_events(ExtractInput(row.id, row.body, row.normalized_text, row.language))
+            extraction = extract_events(
+                ExtractInput(row.id, row.body, row.normalized_text, row.language, published)
+            )
         except Exception as exc:
             result.errors[row.document_id] = exc
             continue
+        replace_events(session, row.id, extraction)
         extracted.append(row.id)
     if extracted:
         session.execute(update(Article).where(Article.id.in_(extracted)).values(extracted_at=func.now()))

@@ -1,16 +1,18 @@
-"""The extract stage: where PLOVER event extraction plugs in.
+"""The extract stage: PLOVER events from a cleaned Arabic article.
 
-Until the extractor lands, the stage accepts every article and finds no events; the pipeline records
-that the article reached it (`articles.extracted_at`).
+`extract_events` is a plain function over small frozen dataclasses; the lexicons are data files loaded
+once per process (`workers.extract.lexicon`). Non-Arabic articles are skipped with a reason.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-__all__ = ["ExtractInput", "Extraction", "extract_events"]
+from workers.extract.engine import Actor, Event, Location, extract
+from workers.extract.lexicon import default_lexicon
 
-LEXICON_VERSION = "0"
+__all__ = ["Actor", "Event", "ExtractInput", "Extraction", "Location", "extract_events", "lexicon_version"]
 
 
 @dataclass(frozen=True)
@@ -19,16 +21,22 @@ class ExtractInput:
     body: str
     normalized_text: str
     language: str
+    published: date | None = None
 
 
 @dataclass(frozen=True)
 class Extraction:
-    events: tuple[object, ...]
+    events: tuple[Event, ...]
     skipped_reason: str | None
-    lexicon_version: str = LEXICON_VERSION
+    lexicon_version: str
+
+
+def lexicon_version() -> str:
+    return default_lexicon().version
 
 
 def extract_events(article: ExtractInput) -> Extraction:
+    lexicon = default_lexicon()
     if article.language != "ar":
-        return Extraction((), f"language {article.language}: extraction reads Arabic only")
-    return Extraction((), None)
+        return Extraction((), f"language {article.language}: extraction reads Arabic only", lexicon.version)
+    return Extraction(tuple(extract(article.body, lexicon, article.published)), None, lexicon.version)

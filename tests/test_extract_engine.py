@@ -1,0 +1,118 @@
+"""The extraction engine on sentences written to show one behaviour each."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workers.extract import ExtractInput, extract_events
+from workers.extract.engine import Event
+
+PUBLISHED = date(2015, 11, 18)  # a Wednesday
+
+
+def events(body: str, published: date | None = PUBLISHED) -> list[Event]:
+    return list(extract_events(ExtractInput(1, body, "", "ar", published)).events)
+
+
+def summary(found: list[Event]) -> list[tuple[str, str | None, list[str], list[str]]]:
+    return [
+        (e.type, e.mode, sorted(a.code for a in e.actors), sorted(r.code for r in e.recipients))
+        for e in found
+    ]
+
+
+def test_phone_call_is_a_symmetric_consult_with_mode_phone() -> None:
+    found = events(
+        "أجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع نظيره الكازاخستاني نور سلطان نزارباييف."
+    )
+    assert summary(found) == [("CONSULT", "phone", ["KAZ", "RUS"], [])]
+
+
+def test_title_adjective_and_name_merge_into_one_actor() -> None:
+    (event,) = events("التقى الرئيس الروسي فلاديمير بوتين رئيس الوزراء البريطاني ديفيد كاميرون في أنطاليا.")
+    texts = sorted(a.text for a in event.actors)
+    assert texts == ["الرئيس الروسي فلاديمير بوتين", "رئيس الوزراء البريطاني ديفيد كاميرون"]
+    assert [a.name for a in event.actors] == ["Vladimir Putin", "David Cameron"]
+
+
+def test_meeting_abroad_on_the_sidelines_is_third_party_with_its_place() -> None:
+    (event,) = events(
+        "وعقد الرئيس الروسي والرئيس الصيني لقاء على هامش قمة مجموعة العشرين في أنطاليا التركية."
+    )
+    assert (event.type, event.mode) == ("CONSULT", "third-party")
+    assert event.location is not None and (event.location.name, event.location.country) == ("Antalya", "TUR")
+
+
+def test_visit_the_visitor_is_the_actor_and_the_host_the_recipient() -> None:
+    found = events("زار وزير الخارجية الأردني القاهرة حيث التقى نظيره المصري سامح شكري.")
+    assert ("CONSULT", "visit", ["JOR"], ["EGY"]) in summary(found)
+
+
+def test_reception_the_one_received_is_the_actor() -> None:
+    found = events("استقبل العاهل الأردني الملك عبد الله الثاني وزير الخارجية المصري سامح شكري.")
+    assert summary(found) == [("CONSULT", "visit", ["EGY"], ["JOR"])]
+
+
+def test_negated_event_is_no_event() -> None:
+    assert events("ولم يلتق الرئيس الروسي نظيره الأمريكي خلال القمة.") == []
+
+
+def test_meeting_announced_for_the_future_is_agree() -> None:
+    found = events("وسيلتقي الرئيس التركي رجب طيب أردوغان نظيره الروسي فلاديمير بوتين الشهر المقبل.")
+    assert summary(found) == [("AGREE", None, ["RUS", "TUR"], [])]
+
+
+def test_directed_request_subject_and_recipients() -> None:
+    found = events("دعا الأمين العام للأمم المتحدة بان كي مون روسيا والولايات المتحدة إلى التعاون.")
+    assert summary(found) == [("REQUEST", None, ["UNO"], ["RUS", "USA"])]
+
+
+def test_a_bare_statement_is_no_event() -> None:
+    assert events("وقال وزير الخارجية الروسي سيرغي لافروف إن موسكو ترى الوضع في المنطقة معقدا.") == []
+
+
+def test_the_same_event_stated_twice_is_one_event() -> None:
+    body = (
+        "أجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع نظيره الأمريكي دونالد ترامب.\n"
+        "وبحث الرئيسان خلال المكالمة الهاتفية الوضع في سوريا."
+    )
+    assert summary(events(body)) == [("CONSULT", "phone", ["RUS", "USA"], [])]
+
+
+def test_unnamed_attackers_take_the_armed_group_the_article_names() -> None:
+    body = "وأعلن تنظيم داعش مسؤوليته عن الحادث.\nوفجر الإرهابيون طائرة روسية فوق شبه جزيرة سيناء."
+    found = [e for e in events(body) if e.type == "ASSAULT"]
+    assert summary(found) == [("ASSAULT", "explosives", ["ISIL"], ["RUS"])]
+    assert found[0].location is not None and found[0].location.name == "Sinai"
+
+
+@pytest.mark.parametrize(
+    ("when", "expected"),
+    [
+        ("اليوم", date(2015, 11, 18)),
+        ("أمس", date(2015, 11, 17)),
+        ("يوم الاثنين", date(2015, 11, 16)),
+        ("في 12 نوفمبر 2015", date(2015, 11, 12)),
+    ],
+)
+def test_event_date_is_resolved_against_publication(when: str, expected: date) -> None:
+    (event,) = events(f"التقى الرئيس الروسي فلاديمير بوتين نظيره الفرنسي فرانسوا هولاند {when}.")
+    assert (event.date, event.date_precision) == (expected, "day")
+
+
+def test_office_holder_is_coded_by_the_office_held_at_publication() -> None:
+    (early,) = events("التقى ميدفيديف نظيره الفرنسي.", published=date(2010, 6, 1))
+    assert next(a for a in early.actors if a.name == "Dmitry Medvedev").code == "RUS"
+
+
+def test_non_arabic_articles_are_skipped_with_a_reason() -> None:
+    extraction = extract_events(ExtractInput(1, "The presidents met in Antalya.", "", "en", PUBLISHED))
+    assert extraction.events == () and "Arabic only" in (extraction.skipped_reason or "")
+
+
+def test_offsets_point_at_the_trigger_in_the_body() -> None:
+    body = "مقدمة الخبر هنا.\nأجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع نظيره الكازاخستاني."
+    (event,) = events(body)
+    assert body[event.char_start : event.char_end] == event.trigger == "اتصالا هاتفيا"

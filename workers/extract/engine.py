@@ -1,0 +1,482 @@
+"""From the sentences of an article to PLOVER events: actors, triggers, frames, place and date.
+
+Per sentence: the lexicon finds names, titles, nationality adjectives, triggers, cues and places in one
+pass; mentions that denote one actor are merged ("الرئيس الروسي فلاديمير بوتين"); each trigger that is
+not negated reads its participants by its frame (symmetric, directed, visit, reception) from the actors
+before it (SVO) or right after it (VSO) and those after مع/و; a meeting announced for the future becomes
+AGREE. Within an article the same event stated twice is kept once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from workers.extract.lexicon import QUAD, Entry, Kind, Lexicon, Match, Place, Trigger
+from workers.extract.text import Sentence, split_sentences
+from workers.extract.timex import resolve_date
+
+# Participants are read this far (in characters of matching form) from a trigger.
+_WINDOW = 160
+# Mentions this close (characters between them) belong to one actor ("الرئيس الروسي فلاديمير بوتين").
+_JOIN_GAP = 2
+_ACTOR_KINDS = (
+    Kind.PERSON, Kind.ORGANIZATION_HEAD, Kind.ORGANIZATION, Kind.METONYM, Kind.COUNTRY, Kind.TITLE,
+    Kind.ADJECTIVE,
+    Kind.COUNTERPART, Kind.PAIR, Kind.CAPITAL,
+)  # fmt: skip
+_WITH = ("مع", "بين", "ومع")
+# Words before an organisation that make it the venue: "قمة آسيان", "هامش مجموعة العشرين".
+_VENUE = frozenset({"قمه", "هامش", "اطار", "اعمال", "مؤتمر", "منتدي", "اجتماعات", "دورة", "مظله", "قمتي"})
+# Recipients stand close after the trigger (or its subject).
+_RECIPIENT_WINDOW = 60
+_DATIVE = frozenset({"ل", "لل", "ول", "ولل", "فل"})
+_GENERIC_ROLES = frozenset({"insurgents", "civilians", "police", "military"})
+# In VSO order the subject follows the verb closely.
+_VSO_WINDOW = 40
+_LOCATIVE = ("في", "الي", "من", "بمدينه", "مدينه", "بالعاصمه", "العاصمه", "فوق", "قرب", "بالقرب من", "داخل")
+_SCORES = {
+    "AGREE": 3.0, "CONSULT": 1.0, "SUPPORT": 3.4, "CONCEDE": 5.0, "COOPERATE": 6.0, "AID": 7.0,
+    "RETREAT": 4.0,
+    "REQUEST": -1.0, "ACCUSE": -2.0, "REJECT": -4.0, "THREATEN": -6.0, "PROTEST": -6.5, "SANCTION": -7.0,
+    "MOBILIZE": -7.2, "COERCE": -7.0, "ASSAULT": -10.0,
+}  # fmt: skip
+_CONTEXTS = {"ارهاب": "terrorism", "داعش": "terrorism", "نووي": "nuclear", "اقتصاد": "economic",
+             "تجار": "economic", "لاجي": "migration", "انتخاب": "elections", "صحه": "health"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Actor:
+    code: str
+    name: str
+    sector: str | None
+    text: str
+    start: int  # matching-form offsets within the sentence
+    end: int
+    strong: bool = True  # a name, title or state; weak: an adjective on some other noun
+    dative: bool = False  # introduced by لـ: "لنظيره الروسي" is spoken to, not speaking
+    paired: bool = False  # read from "الجانبان" / "البلدين": the two sides named before
+    venue: bool = False  # "قمة مجموعة العشرين": where it happened, not who took part
+    conjoined: bool = False  # begins with the conjunction و: "والولايات المتحدة"
+
+
+@dataclass(frozen=True)
+class Location:
+    name: str
+    country: str
+    lat: float | None
+    lon: float | None
+    geonameid: int | None
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    mode: str | None
+    actors: tuple[Actor, ...]
+    recipients: tuple[Actor, ...]
+    location: Location | None
+    date: date | None
+    date_precision: str
+    quad: int
+    score: float
+    context: tuple[str, ...]
+    sentence: str
+    trigger: str
+    char_start: int
+    char_end: int
+    confidence: float
+
+    def key(self) -> tuple[str, frozenset[str], frozenset[str]]:
+        return (self.type, frozenset(a.code for a in self.actors), frozenset(r.code for r in self.recipients))
+
+
+@dataclass
+class _Context:
+    """What the article has said so far: for "الجانبان" and "نظيره"."""
+
+    recent: list[Actor] = field(default_factory=list)
+
+    def note(self, actors: list[Actor]) -> None:
+        for actor in actors:
+            if actor.strong:
+                self.recent = [a for a in self.recent if a.code != actor.code] + [actor]
+
+    def pair(self) -> list[Actor]:
+        sides = [a for a in self.recent if a.sector != "REB" and a.code != "UNK"]
+        return sides[-2:] if len(sides) >= 2 else []
+
+    def armed_group(self) -> Actor | None:
+        armed = [a for a in self.recent if a.sector == "REB" and a.code != "UNK"]
+        return armed[-1] if armed else None
+
+
+def extract(body: str, lexicon: Lexicon, published: date | None) -> list[Event]:
+    context = _Context()
+    events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
+    for sentence in split_sentences(body):
+        matches = lexicon.find(sentence.matching)
+        actors = _actors(sentence, matches, lexicon, published, context, _location(sentence, matches))
+        for event in _events(sentence, matches, actors, context, published):
+            kept = events.get(event.key())
+            if kept is None:
+                events[event.key()] = event
+            elif kept.location is None and event.location is not None:
+                events[event.key()] = replace(kept, location=event.location)
+        context.note(actors)
+    return list(events.values())
+
+
+# -- actors ------------------------------------------------------------------------------------------
+
+
+def _actor_of(entry: Entry, published: date | None) -> tuple[str, str, str | None] | None:
+    if entry.kind is Kind.PERSON and entry.person is not None:
+        term = entry.person.term_at(published)
+        return term.code, entry.person.name, term.sector
+    if entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.ORGANIZATION, Kind.ORGANIZATION_HEAD, Kind.ADJECTIVE):
+        return entry.code or "UNK", entry.name or entry.code or "UNK", entry.sector
+    return None
+
+
+def _is_place_use(sentence: Sentence, match: Match) -> bool:
+    if match.prefix.endswith("ب") or match.prefix in ("ل", "ول"):
+        return True
+    before = sentence.matching[max(0, match.start - 12) : match.start].split()
+    return bool(before) and before[-1] in _LOCATIVE
+
+
+def _actors(
+    sentence: Sentence,
+    matches: list[Match],
+    lexicon: Lexicon,
+    published: date | None,
+    context: _Context,
+    location: Location | None,
+) -> list[Actor]:
+    """Actors in the sentence, in order, with adjacent mentions of one actor merged."""
+    pieces: list[tuple[Match, Entry]] = []
+    for match in matches:
+        entry = match.first(*_ACTOR_KINDS)
+        if entry is None:
+            continue
+        if entry.kind is Kind.CAPITAL and _is_place_use(sentence, match):
+            continue
+        if entry.kind is Kind.COUNTRY and _is_place_use(sentence, match):
+            continue  # "في سورية": where, not who
+        pieces.append((match, entry))
+    actors: list[Actor] = []
+    group: list[tuple[Match, Entry]] = []
+    for match, entry in pieces:
+        if group and _starts_new_actor(group, match, entry):
+            actors.extend(_resolve_group(sentence, group, published, context, location))
+            group = []
+        group.append((match, entry))
+    if group:
+        actors.extend(_resolve_group(sentence, group, published, context, location))
+    return actors
+
+
+_NAMED = frozenset(
+    {Kind.PERSON, Kind.COUNTRY, Kind.ORGANIZATION, Kind.ORGANIZATION_HEAD, Kind.METONYM, Kind.CAPITAL}
+)
+
+
+def _starts_new_actor(group: list[tuple[Match, Entry]], match: Match, entry: Entry) -> bool:
+    """Does this mention begin another actor rather than continue the one being read?"""
+    last_match, last_entry = group[-1]
+    if match.start - last_match.end > _JOIN_GAP or match.prefix.startswith(("و", "ف")):
+        return True  # apart, or joined by "و": "بوتين ونظيره", "روسيا والولايات المتحدة"
+    kinds = {e.kind for _, e in group}
+    if entry.kind is Kind.PERSON and last_entry.kind is Kind.ORGANIZATION_HEAD:
+        return False  # "الأمين العام للأمم المتحدة بان كي مون"
+    if entry.kind in _NAMED and kinds & _NAMED:
+        return True  # two names are two actors
+    if entry.kind in (Kind.TITLE, Kind.COUNTERPART, Kind.PAIR) and kinds & _NAMED:
+        return True  # "… فلاديمير بوتين" then "رئيس الوزراء البريطاني"
+    if entry.kind in (Kind.COUNTERPART, Kind.PAIR) and Kind.ADJECTIVE in kinds:
+        return True
+    return last_entry.kind is Kind.ADJECTIVE and entry.kind is Kind.ADJECTIVE
+
+
+def _resolve_group(
+    sentence: Sentence,
+    group: list[tuple[Match, Entry]],
+    published: date | None,
+    context: _Context,
+    location: Location | None,
+) -> list[Actor]:
+    """One actor from a run of adjacent mentions: title, counterpart, adjective, name."""
+    start, end = group[0][0].start, group[-1][0].end
+    text = sentence.display(start, end)
+    kinds = [entry.kind for _, entry in group]
+    dative = group[0][0].prefix in _DATIVE
+    if Kind.PAIR in kinds and not set(kinds) & _NAMED:
+        conjoined = group[0][0].prefix.startswith("و")
+        return [
+            replace(a, text=text, start=start, end=end, dative=dative, paired=True, conjoined=conjoined)
+            for a in context.pair()
+        ]
+    best: tuple[str, str, str | None] | None = None
+    strong = False
+    sector: str | None = None
+    for _, entry in group:
+        if entry.kind in (Kind.TITLE, Kind.COUNTERPART):
+            sector = entry.sector or sector
+            strong = True  # an office-holder: "نظيره الفرنسي", "الرئيس الروسي"
+            continue
+        resolved = _actor_of(entry, published)
+        if resolved is None:
+            continue
+        if entry.kind is Kind.PERSON or best is None:
+            best = resolved
+        strong = strong or entry.kind is not Kind.ADJECTIVE
+    if best is None:
+        generic = _generic(group, context, location)
+        if generic is None:
+            return []
+        return [
+            replace(
+                generic,
+                text=text,
+                start=start,
+                end=end,
+                dative=dative,
+                conjoined=group[0][0].prefix.startswith("و"),
+            )
+        ]
+    code, name, own_sector = best
+    if kinds[0] is Kind.ADJECTIVE and len(kinds) == 1:
+        strong = False  # "طائرة روسية": an adjective on some other noun
+    lead = sentence.matching[max(0, start - 12) : start].split()
+    venue = bool(lead) and lead[-1] in _VENUE
+    conjoined = group[0][0].prefix.startswith("و")
+    return [
+        Actor(
+            code,
+            name,
+            own_sector or sector,
+            text,
+            start,
+            end,
+            strong,
+            dative,
+            venue=venue,
+            conjoined=conjoined,
+        )
+    ]
+
+
+def _generic(group: list[tuple[Match, Entry]], context: _Context, location: Location | None) -> Actor | None:
+    """Unnamed actors ("الإرهابيون", "المتظاهرون", "قوات الأمن"): the group or state the article ties
+    them to, else UNK with their sector."""
+    title = next((entry for _, entry in group if entry.kind is Kind.TITLE), None)
+    if title is None or title.role not in _GENERIC_ROLES:
+        return None
+    sector = title.sector or "UNK"
+    if title.role == "insurgents":
+        armed = context.armed_group()
+        if armed is not None:
+            return Actor(armed.code, armed.name, armed.sector, "", 0, 0, True)
+        return Actor("UNK", "unidentified armed group", sector, "", 0, 0, True)
+    if location is not None:
+        return Actor(location.country, location.country, sector, "", 0, 0, True)
+    return Actor("UNK", f"unidentified ({sector})", sector, "", 0, 0, False)
+
+
+# -- events ------------------------------------------------------------------------------------------
+
+
+def _negated(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
+    return any(match.first(Kind.NEGATION) and 0 <= trigger.start - match.end <= 12 for match in matches)
+
+
+def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
+    if "س" in trigger.prefix:
+        return True
+    return any(match.first(Kind.FUTURE) and abs(match.start - trigger.start) <= _WINDOW for match in matches)
+
+
+def _location(sentence: Sentence, matches: list[Match]) -> Location | None:
+    for match in matches:
+        entry = match.first(Kind.PLACE)
+        if entry is None or entry.place is None or not _is_place_use(sentence, match):
+            continue
+        if match.first(Kind.PERSON, Kind.ORGANIZATION):
+            continue
+        place: Place = entry.place
+        return Location(place.name, place.country, place.lat or None, place.lon or None, place.geonameid)
+    return None
+
+
+def _subject_and_objects(
+    actors: list[Actor], trigger: Match, sentence: Sentence
+) -> tuple[list[Actor], list[Actor], list[Actor]]:
+    """The subject, the actors after the trigger, and the partners introduced by مع or بين."""
+    actors = [a for a in actors if not a.venue]
+    before = [a for a in actors if a.end <= trigger.start and trigger.start - a.end <= _WINDOW]
+    after = [a for a in actors if a.start >= trigger.end and a.start - trigger.end <= _WINDOW]
+    datives = [a for a in before if a.dative]
+    subject = _last_coordinated([a for a in before if not a.dative], sentence)
+    if after and after[0].start - trigger.end <= 2 and not after[0].dative and not after[0].paired:
+        # a noun with its participants after it: "لقاء بوتين وأوباما", "مباحثات الرئيس الروسي والمستشارة"
+        subject = _first_coordinated(after, sentence)
+        after = after[len(subject) :]
+    elif not subject and after and not after[0].dative and after[0].start - trigger.end <= _VSO_WINDOW:
+        subject = _first_coordinated(after, sentence)  # VSO: the verb first, then its subject
+        after = after[len(subject) :]
+    after = datives + [a for a in after if a.start - trigger.end <= _RECIPIENT_WINDOW or a in subject]
+    partners: list[Actor] = []
+    for position, actor in enumerate(after):
+        lead = sentence.matching[max(trigger.end, actor.start - 8) : actor.start].split()
+        if lead and lead[-1] in _WITH:
+            partners = _first_coordinated(after[position:], sentence)
+            break
+    return subject, after, partners
+
+
+def _joined(left: Actor, right: Actor, sentence: Sentence) -> bool:
+    """Are the two actors coordinated ("روسيا والولايات المتحدة", "روسيا، والصين")?"""
+    if left.start == right.start:
+        return True  # the two sides of one "الجانبان"
+    between = sentence.matching[left.end : right.start].strip()
+    if between in ("،", ","):
+        return True
+    if between == "":
+        return right.conjoined
+    return between in ("و", "، و") or (len(between.split()) <= 2 and between.startswith("و"))
+
+
+def _last_coordinated(actors: list[Actor], sentence: Sentence) -> list[Actor]:
+    if not actors:
+        return []
+    chosen = [actors[-1]]
+    for actor in reversed(actors[:-1]):
+        if not _joined(actor, chosen[0], sentence):
+            break
+        chosen.insert(0, actor)
+    return chosen
+
+
+def _first_coordinated(actors: list[Actor], sentence: Sentence) -> list[Actor]:
+    chosen = [actors[0]]
+    for actor in actors[1:]:
+        if not _joined(chosen[-1], actor, sentence):
+            break
+        chosen.append(actor)
+    return chosen
+
+
+def _distinct(actors: list[Actor]) -> list[Actor]:
+    seen: dict[str, Actor] = {}
+    for actor in actors:
+        if actor.code not in seen or (actor.strong and not seen[actor.code].strong):
+            seen[actor.code] = actor
+    return list(seen.values())
+
+
+def _events(
+    sentence: Sentence, matches: list[Match], actors: list[Actor], context: _Context, published: date | None
+) -> list[Event]:
+    events = []
+    location = _location(sentence, matches)
+    sidelines = any(m.first(Kind.SIDELINES) for m in matches)
+    day, precision = resolve_date(sentence.text, published)
+    contexts = tuple(sorted({v for k, v in _CONTEXTS.items() if k in sentence.matching}))
+    for match in matches:
+        entry = match.first(Kind.TRIGGER)
+        if entry is None or entry.trigger is None or _negated(sentence, matches, match):
+            continue
+        trigger: Trigger = entry.trigger
+        subject, objects, partners = _subject_and_objects(actors, match, sentence)
+        event_type, mode, frame = trigger.type, trigger.mode, trigger.frame
+        if event_type == "CONSULT" and _future(sentence, matches, match):
+            event_type, mode, frame = "AGREE", None, "symmetric"
+        participants = _participants(frame, subject, objects, partners, location, context)
+        if participants is None:
+            continue
+        doers, receivers = participants
+        if event_type == "CONSULT" and mode is None and (sidelines or _abroad(location, doers + receivers)):
+            mode = "third-party"
+        start, end = sentence.display_span(match.start + len(match.prefix), match.end)
+        confidence = (
+            0.55 + 0.1 * min(3, sum(a.strong for a in doers + receivers)) + (0.1 if location else 0.0)
+        )
+        events.append(
+            Event(
+                type=event_type,
+                mode=mode,
+                actors=tuple(doers),
+                recipients=tuple(receivers),
+                location=location,
+                date=day,
+                date_precision=precision,
+                quad=QUAD[event_type],
+                score=_SCORES[event_type],
+                context=contexts,
+                sentence=sentence.text,
+                trigger=sentence.display(match.start + len(match.prefix), match.end),
+                char_start=start,
+                char_end=end,
+                confidence=round(min(confidence, 0.95), 2),
+            )
+        )
+    return events
+
+
+def _abroad(location: Location | None, participants: list[Actor]) -> bool:
+    return location is not None and location.country not in {a.code for a in participants}
+
+
+def _participants(
+    frame: str,
+    subject: list[Actor],
+    objects: list[Actor],
+    partners: list[Actor],
+    location: Location | None,
+    context: _Context,
+) -> tuple[list[Actor], list[Actor]] | None:
+    strong_objects = [a for a in objects if a.strong] or objects
+    if frame == "symmetric":
+        everyone = _distinct([a for a in subject + partners if a.strong and not a.paired])
+        if len(everyone) < 2:  # "التقى X Y": the object is the other side
+            everyone = _distinct(everyone + [a for a in _first_group(objects) if a.strong and not a.paired])
+        if len(everyone) < 2:
+            everyone = _distinct(everyone + [a for a in subject + partners if a.paired])
+        if len(everyone) < 2:
+            everyone = _distinct(everyone + context.pair())
+        return (everyone, []) if len(everyone) >= 2 else None
+    if frame == "reception":
+        hosts, visitors = subject, strong_objects[:2]
+        if not hosts or not visitors:
+            return None
+        return _directed(visitors, hosts)
+    if frame == "visit":
+        if not subject:
+            return None
+        hosts = strong_objects[:2]
+        if not hosts and location is not None:
+            hosts = [Actor(location.country, location.country, "GOV", location.name, 0, 0)]
+        return _directed(subject, hosts) if hosts else None
+    if not subject:
+        return None
+    return _directed(subject, _first_group(objects))
+
+
+def _first_group(actors: list[Actor]) -> list[Actor]:
+    """The recipients: the first actor after the trigger and those coordinated with it."""
+    if not actors:
+        return []
+    chosen = [actors[0]]
+    for actor in actors[1:]:
+        if actor.start - chosen[-1].end > 12:
+            break
+        chosen.append(actor)
+    return chosen
+
+
+def _directed(doers: list[Actor], receivers: list[Actor]) -> tuple[list[Actor], list[Actor]] | None:
+    doers = _distinct([a for a in doers if a.strong] or doers)
+    codes = {a.code for a in doers}
+    receivers = [a for a in _distinct(receivers) if a.code not in codes and a.code != "UNK"]
+    return (doers, receivers) if doers else None

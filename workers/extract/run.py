@@ -1,0 +1,70 @@
+"""Running clean + extract in-process over files (for `marsad extract` and `marsad eval`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workers.clean import RawDocument, clean_document
+from workers.clean.report import article_name
+from workers.errors import ConfigurationError, RejectedInput, StageError
+from workers.extract import ExtractInput, extract_events
+from workers.extract.record import event_record
+from workers.ingest.formats import Limits, parse_file
+
+
+def extract_file(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
+    """Event records of every article in `path`; `doc` is the file name (name:line for JSONL)."""
+    try:
+        data = path.read_bytes()
+        file_time = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError as exc:
+        raise ConfigurationError(f"{path}: {exc.strerror or exc}") from exc
+    try:
+        parsed = parse_file(path.name, data, limits)
+    except RejectedInput:
+        return  # not an article: nothing to extract (marsad clean says why)
+    for index, article in enumerate(parsed.articles):
+        raw = RawDocument(article.content, article.content_type, dict(article.meta), file_time)
+        try:
+            cleaned = clean_document(raw)
+        except StageError:
+            continue
+        published = cleaned.published_at.date() if cleaned.published_at else None
+        extraction = extract_events(
+            ExtractInput(index, cleaned.body, cleaned.normalized_text, cleaned.language, published)
+        )
+        doc = article_name(path, article)
+        for event in extraction.events:
+            yield event_record(doc, event)
+
+
+def article_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and not p.name.startswith("."))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ConfigurationError(f"{path}: no such file or folder")
+    return files
+
+
+def load_gold(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigurationError(f"{path}: {exc.strerror or exc}") from exc
+    gold = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            gold.append(json.loads(line))
+        except json.JSONDecodeError as exc:
+            raise ConfigurationError(f"{path.name} line {number}: not JSON ({exc.msg})") from exc
+    return gold
