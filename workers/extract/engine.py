@@ -9,6 +9,7 @@ AGREE. Within an article the same event stated twice is kept once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -26,6 +27,15 @@ _ACTOR_KINDS = (
     Kind.COUNTERPART, Kind.PAIR, Kind.CAPITAL,
 )  # fmt: skip
 _WITH = ("مع", "بين", "ومع")
+_WORDS = re.compile(r"\w+")
+# Active participles continue the main clause: "… أكد كاميرون …، معربا عن تعازيه": Cameron offers them.
+_PARTICIPLES = frozenset(
+    {"معربا", "داعيا", "مشيرا", "مؤكدا", "موكدا", "مطالبا", "محذرا", "معتبرا", "مضيفا", "منددا"}
+)
+# Reporting verbs that continue the last speaker's words: "وتابع «سندمرهم»".
+_CONTINUATIONS = frozenset(
+    {"وتابع", "واضاف", "وقال", "وذكر", "واكد", "وتابعت", "واضافت", "وقالت", "وذكرت", "واكدت"}
+)
 # Words before an organisation that make it the venue: "قمة آسيان", "هامش مجموعة العشرين".
 _VENUE = frozenset({"قمه", "هامش", "اطار", "اعمال", "مؤتمر", "منتدي", "اجتماعات", "دورة", "مظله", "قمتي"})
 # Recipients stand close after the trigger (or its subject).
@@ -96,15 +106,29 @@ class _Context:
     """What the article has said so far: for "الجانبان" and "نظيره"."""
 
     recent: list[Actor] = field(default_factory=list)
+    participants: list[Actor] = field(default_factory=list)  # of the events told so far
+    speaker: Actor | None = None  # who spoke last: "وتابع …" continues their words
 
     def note(self, actors: list[Actor]) -> None:
         for actor in actors:
             if actor.strong:
                 self.recent = [a for a in self.recent if a.code != actor.code] + [actor]
+        first = next((a for a in actors if a.strong and not a.dative), None)
+        if first is not None:
+            self.speaker = first
+
+    def took_part(self, actors: list[Actor]) -> None:
+        for actor in actors:
+            if actor.code != "UNK":
+                self.participants = [a for a in self.participants if a.code != actor.code] + [actor]
 
     def pair(self) -> list[Actor]:
-        sides = [a for a in self.recent if a.sector != "REB" and a.code != "UNK"]
-        return sides[-2:] if len(sides) >= 2 else []
+        """The two sides "الجانبان" refers to: the last two taking part in events, else the last named."""
+        for pool in (self.participants, self.recent):
+            sides = [a for a in pool if a.sector != "REB" and a.code != "UNK"]
+            if len(sides) >= 2:
+                return sides[-2:]
+        return []
 
     def armed_group(self) -> Actor | None:
         armed = [a for a in self.recent if a.sector == "REB" and a.code != "UNK"]
@@ -118,6 +142,7 @@ def extract(body: str, lexicon: Lexicon, published: date | None) -> list[Event]:
         matches = lexicon.find(sentence.matching)
         actors = _actors(sentence, matches, lexicon, published, context, _location(sentence, matches))
         for event in _events(sentence, matches, actors, context, published):
+            context.took_part(list(event.actors + event.recipients))
             kept = events.get(event.key())
             if kept is None:
                 events[event.key()] = event
@@ -248,7 +273,7 @@ def _resolve_group(
     code, name, own_sector = best
     if kinds[0] is Kind.ADJECTIVE and len(kinds) == 1:
         strong = False  # "طائرة روسية": an adjective on some other noun
-    lead = sentence.matching[max(0, start - 12) : start].split()
+    lead = _WORDS.findall(sentence.matching[max(0, start - 14) : start])
     venue = bool(lead) and lead[-1] in _VENUE
     conjoined = group[0][0].prefix.startswith("و")
     return [
@@ -287,8 +312,48 @@ def _generic(group: list[tuple[Match, Entry]], context: _Context, location: Loca
 # -- events ------------------------------------------------------------------------------------------
 
 
+_DENIALS = ("نفي", "نفت", "ينفي", "تنفي", "نفيا", "ونفي", "ونفت")
+_NOUN_TRIGGERS = frozenset(
+    {"لقاء", "اجتماع", "اتصال", "هجوم", "قصف", "تفجير", "اعتقال", "انسحاب", "اغتيال", "احتجاج", "اعتصام",
+     "تنسيق", "توقيع", "تهديد", "اتفاق", "استقبال", "اضراب", "حشد"}
+)  # fmt: skip
+
+
+def _is_noun(trigger: Match) -> bool:
+    """A verbal noun ("لقاء", "المباحثات", "زيارة") rather than a verb ("التقى", "زار")."""
+    form = trigger.form
+    if (
+        trigger.prefix.endswith(("ال", "لل"))
+        or (form.startswith("ال")
+        and not form.startswith(("التقي", "اتفق")))
+    ):
+        return True
+    first = form.split()[0]
+    return (
+        first in _NOUN_TRIGGERS
+        or first.endswith(("ات", "ه", "اء"))
+        or first.startswith(("مباحث", "محادث", "مكالم"))
+    )
+
+
+def _anaphoric(trigger: Match, actors: list[Actor]) -> bool:
+    """ "الاجتماع", "اللقاء" with nobody named after them point back to an event already told."""
+    definite = trigger.prefix.endswith(("ال", "لل")) or trigger.form.startswith("ال")
+    if not definite or not _is_noun(trigger):
+        return False
+    return not any(0 <= a.start - trigger.end <= 2 for a in actors)
+
+
 def _negated(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
-    return any(match.first(Kind.NEGATION) and 0 <= trigger.start - match.end <= 12 for match in matches)
+    reach = 40 if _is_noun(trigger) else 12  # "لم يعقد ولي العهد أي لقاء" reaches further than "لم يلتق"
+    if any(match.first(Kind.NEGATION) and 0 <= trigger.start - match.end <= reach for match in matches):
+        return True
+    return any(word in _DENIALS for word in sentence.matching[: trigger.start].split())  # "نفى … أن يكون"
+
+
+def _required_words_before(sentence: Sentence, trigger: Match, words: tuple[str, ...]) -> bool:
+    before = sentence.matching[max(0, trigger.start - 80) : trigger.start].split()
+    return any(word.removeprefix("و") in words or word in words for word in before)
 
 
 def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
@@ -317,8 +382,17 @@ def _subject_and_objects(
     before = [a for a in actors if a.end <= trigger.start and trigger.start - a.end <= _WINDOW]
     after = [a for a in actors if a.start >= trigger.end and a.start - trigger.end <= _WINDOW]
     datives = [a for a in before if a.dative]
-    subject = _last_coordinated([a for a in before if not a.dative], sentence)
-    if after and after[0].start - trigger.end <= 2 and not after[0].dative and not after[0].paired:
+    candidates = [a for a in before if not a.dative]
+    subject = _last_coordinated([a for a in candidates if a.strong] or candidates, sentence)
+    lead = _WORDS.findall(
+        sentence.matching[max(0, trigger.start - 20) : trigger.start + len(trigger.prefix) + 8]
+    )
+    if any(word in _PARTICIPLES for word in lead) or trigger.form in _PARTICIPLES:
+        main = next((a for a in actors if a.strong and not a.dative), None)
+        if main is not None:
+            subject = [main]
+    noun = _is_noun(trigger)
+    if noun and after and after[0].start - trigger.end <= 2 and not after[0].dative and not after[0].paired:
         # a noun with its participants after it: "لقاء بوتين وأوباما", "مباحثات الرئيس الروسي والمستشارة"
         subject = _first_coordinated(after, sentence)
         after = after[len(subject) :]
@@ -388,14 +462,33 @@ def _events(
         if entry is None or entry.trigger is None or _negated(sentence, matches, match):
             continue
         trigger: Trigger = entry.trigger
+        if _anaphoric(match, actors):
+            continue
+        if trigger.requires and not _required_words_before(sentence, match, trigger.requires):
+            continue
         subject, objects, partners = _subject_and_objects(actors, match, sentence)
         event_type, mode, frame = trigger.type, trigger.mode, trigger.frame
         if event_type == "CONSULT" and _future(sentence, matches, match):
             event_type, mode, frame = "AGREE", None, "symmetric"
-        participants = _participants(frame, subject, objects, partners, location, context)
+        continued = bool(
+            _WORDS.findall(sentence.matching[:12])[:1]
+            and _WORDS.findall(sentence.matching)[0] in _CONTINUATIONS
+        )
+        if not subject and continued and context.speaker is not None and frame != "symmetric":
+            subject = [context.speaker]
+        participants = _participants(
+            frame, subject, objects, partners, location, context,
+            meeting=trigger.type == "CONSULT", continued=continued,
+        )  # fmt: skip
         if participants is None:
             continue
         doers, receivers = participants
+        if all(a.code == "UNK" for a in doers):
+            continue  # nobody known did it
+        if event_type == "MOBILIZE":
+            receivers = [r for r in receivers if r.strong]
+        if event_type == "PROTEST" and not receivers and doers[0].sector == "CVL":
+            receivers = [replace(doers[0], sector="GOV")]  # a protest at home is against its government
         if event_type == "CONSULT" and mode is None and (sidelines or _abroad(location, doers + receivers)):
             mode = "third-party"
         start, end = sentence.display_span(match.start + len(match.prefix), match.end)
@@ -435,16 +528,19 @@ def _participants(
     partners: list[Actor],
     location: Location | None,
     context: _Context,
+    *,
+    meeting: bool = False,
+    continued: bool = False,
 ) -> tuple[list[Actor], list[Actor]] | None:
     strong_objects = [a for a in objects if a.strong] or objects
     if frame == "symmetric":
         everyone = _distinct([a for a in subject + partners if a.strong and not a.paired])
-        if len(everyone) < 2:  # "التقى X Y": the object is the other side
+        if len(everyone) < 2 and meeting:  # "التقى X Y": the object is the other side
             everyone = _distinct(everyone + [a for a in _first_group(objects) if a.strong and not a.paired])
         if len(everyone) < 2:
             everyone = _distinct(everyone + [a for a in subject + partners if a.paired])
-        if len(everyone) < 2:
-            everyone = _distinct(everyone + context.pair())
+        if len(everyone) < 2 and meeting and continued and context.speaker is not None:
+            everyone = _distinct([context.speaker, *everyone])  # "وذكر خلال اجتماع مع ميدفيديف"
         return (everyone, []) if len(everyone) >= 2 else None
     if frame == "reception":
         hosts, visitors = subject, strong_objects[:2]

@@ -91,6 +91,7 @@ class Trigger:
     type: str
     mode: str | None
     frame: str
+    requires: tuple[str, ...] = ()  # matching forms, one of which must precede the trigger
 
 
 @dataclass(frozen=True)
@@ -369,7 +370,8 @@ def _load_triggers(builder: _Builder) -> None:
             frame = group.get("frame")
             if frame not in FRAMES:
                 raise ValueError(f"triggers.yaml {event_type}: unknown frame {frame!r}")
-            trigger = Trigger(event_type, group.get("mode"), frame)
+            requires = tuple(_norm(w, f"triggers.yaml {event_type}") for w in group.get("requires") or [])
+            trigger = Trigger(event_type, group.get("mode"), frame, requires)
             for form in group["forms"]:
                 owner = f"{event_type}/{trigger.mode}"
                 builder.add(
