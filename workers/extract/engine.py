@@ -159,7 +159,9 @@ def _actor_of(entry: Entry, published: date | None) -> tuple[str, str, str | Non
     if entry.kind is Kind.PERSON and entry.person is not None:
         term = entry.person.term_at(published)
         return term.code, entry.person.name, term.sector
-    if entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.ORGANIZATION, Kind.ORGANIZATION_HEAD, Kind.ADJECTIVE):
+    if entry.kind in (
+        Kind.COUNTRY, Kind.METONYM, Kind.ORGANIZATION, Kind.ORGANIZATION_HEAD, Kind.ADJECTIVE, Kind.CAPITAL,
+    ):  # fmt: skip
         return entry.code or "UNK", entry.name or entry.code or "UNK", entry.sector
     return None
 
@@ -235,7 +237,7 @@ def _resolve_group(
     start, end = group[0][0].start, group[-1][0].end
     text = sentence.display(start, end)
     kinds = [entry.kind for _, entry in group]
-    dative = group[0][0].prefix in _DATIVE
+    dative = group[0][0].prefix in _DATIVE and not _possessor(sentence, group[0][0].start)
     if Kind.PAIR in kinds and not set(kinds) & _NAMED:
         conjoined = group[0][0].prefix.startswith("و")
         return [
@@ -292,6 +294,37 @@ def _resolve_group(
     ]
 
 
+_SOURCES = frozenset(
+    {
+        "بيان",
+        "البيان",
+        "الختامي",
+        "المتحدث",
+        "الناطق",
+        "باسم",
+        "وزاره",
+        "رييس",
+        "الامين",
+        "العام",
+        "مجلس",
+        "وزير",
+        "قاده",
+        "قوات",
+        "جيش",
+        "سفاره",
+        "السفاره",
+        "مكتب",
+        "الاعلامي",
+    }
+)
+
+
+def _possessor(sentence: Sentence, start: int) -> bool:
+    """ "البيان الختامي لمجلس التعاون": the لـ marks whose statement it is, not to whom it is addressed."""
+    before = _WORDS.findall(sentence.matching[max(0, start - 16) : start])
+    return bool(before) and before[-1] in _SOURCES
+
+
 def _generic(group: list[tuple[Match, Entry]], context: _Context, location: Location | None) -> Actor | None:
     """Unnamed actors ("الإرهابيون", "المتظاهرون", "قوات الأمن"): the group or state the article ties
     them to, else UNK with their sector."""
@@ -322,10 +355,8 @@ _NOUN_TRIGGERS = frozenset(
 def _is_noun(trigger: Match) -> bool:
     """A verbal noun ("لقاء", "المباحثات", "زيارة") rather than a verb ("التقى", "زار")."""
     form = trigger.form
-    if (
-        trigger.prefix.endswith(("ال", "لل"))
-        or (form.startswith("ال")
-        and not form.startswith(("التقي", "اتفق")))
+    if trigger.prefix.endswith(("ال", "لل")) or (
+        form.startswith("ال") and not form.startswith(("التقي", "اتفق"))
     ):
         return True
     first = form.split()[0]
@@ -487,8 +518,11 @@ def _events(
             continue  # nobody known did it
         if event_type == "MOBILIZE":
             receivers = [r for r in receivers if r.strong]
-        if event_type == "PROTEST" and not receivers and doers[0].sector == "CVL":
-            receivers = [replace(doers[0], sector="GOV")]  # a protest at home is against its government
+        if event_type in ("PROTEST", "COERCE") and not receivers and doers[0].code != "UNK":
+            receivers = [replace(doers[0], sector="GOV")]  # at home: against, or by, its own government
+        if event_type == "AID" and not receivers and location is not None:
+            if location.country not in {a.code for a in doers}:
+                receivers = [Actor(location.country, location.country, "GOV", location.name, 0, 0)]
         if event_type == "CONSULT" and mode is None and (sidelines or _abroad(location, doers + receivers)):
             mode = "third-party"
         start, end = sentence.display_span(match.start + len(match.prefix), match.end)

@@ -39,6 +39,9 @@ QUAD = {
     "COERCE": 4, "ASSAULT": 4,
 }  # fmt: skip
 FRAMES = frozenset({"symmetric", "directed", "visit", "reception"})
+# Smaller towns' Arabic names collide with ordinary words ("بيان", "الخبر"); capitals and regions come
+# from countries.yaml and regions.yaml whatever their size.
+MIN_CITY_POPULATION = 150_000
 
 
 class Kind(StrEnum):
@@ -261,6 +264,8 @@ def _load_countries(builder: _Builder, lexicon: Lexicon) -> None:
                 builder.add(form, Entry(Kind.ADJECTIVE, code, None, name), where, "state", code)
         for form in entry.get("plurals") or []:
             builder.add(form, Entry(Kind.ADJECTIVE, code, None, name), where, "state", code)
+            if form.startswith("ال") and " " not in form:  # "الروس" → "مسؤولين روس"
+                builder.add(form[2:], Entry(Kind.ADJECTIVE, code, None, name), where, "state", code)
         capitals = entry.get("capital") or []
         for form in [capitals] if isinstance(capitals, str) else capitals:
             lexicon.capitals[_norm(form, where)] = code
@@ -363,7 +368,10 @@ def _load_titles(builder: _Builder) -> None:
 
 
 def _load_triggers(builder: _Builder) -> None:
-    for event_type, groups in _yaml(LEXICON_DIR / "triggers.yaml")["triggers"].items():
+    document = _yaml(LEXICON_DIR / "triggers.yaml")
+    for form in document.get("excludes") or []:
+        builder.add(form, Entry(Kind.EXCLUDED), "triggers.yaml excludes", "excluded", "excluded")
+    for event_type, groups in document["triggers"].items():
         if event_type not in PLOVER_TYPES:
             raise ValueError(f"triggers.yaml: unknown type {event_type}")
         for group in groups:
@@ -415,7 +423,7 @@ def _load_places(builder: _Builder) -> None:
     best: dict[str, Place] = {}
     for city in cache.get_cities().values():
         iso3 = _iso3(city["countrycode"])
-        if iso3 is None:
+        if iso3 is None or int(city["population"]) < MIN_CITY_POPULATION:
             continue
         place = Place(city["name"], iso3, float(city["latitude"]), float(city["longitude"]),
                       int(city["geonameid"]), int(city["population"]), "city")  # fmt: skip
