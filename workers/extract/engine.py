@@ -520,9 +520,9 @@ def _events(
             receivers = [r for r in receivers if r.strong]
         if event_type in ("PROTEST", "COERCE") and not receivers and doers[0].code != "UNK":
             receivers = [replace(doers[0], sector="GOV")]  # at home: against, or by, its own government
-        if event_type == "AID" and not receivers and location is not None:
-            if location.country not in {a.code for a in doers}:
-                receivers = [Actor(location.country, location.country, "GOV", location.name, 0, 0)]
+        aid_abroad = location is not None and location.country not in {a.code for a in doers}
+        if event_type == "AID" and not receivers and aid_abroad and location is not None:
+            receivers = [Actor(location.country, location.country, "GOV", location.name, 0, 0)]
         if event_type == "CONSULT" and mode is None and (sidelines or _abroad(location, doers + receivers)):
             mode = "third-party"
         start, end = sentence.display_span(match.start + len(match.prefix), match.end)
