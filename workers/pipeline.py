@@ -140,6 +140,7 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
             Article.normalized_text,
             Article.language,
             Article.published_at,
+            Article.dateline,
         )
         .where(Article.document_id.in_(document_ids))
         .where(~is_duplicate)  # a duplicate's events are its canonical article's
@@ -149,7 +150,7 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
         published = row.published_at.date() if row.published_at else None
         try:
             extraction = extract_events(
-                ExtractInput(row.id, row.body, row.normalized_text, row.language, published)
+                ExtractInput(row.id, row.body, row.normalized_text, row.language, published, row.dateline)
             )
         except Exception as exc:
             result.errors[row.document_id] = exc

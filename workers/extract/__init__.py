@@ -22,6 +22,7 @@ class ExtractInput:
     normalized_text: str
     language: str
     published: date | None = None
+    dateline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -39,4 +40,5 @@ def extract_events(article: ExtractInput) -> Extraction:
     lexicon = default_lexicon()
     if article.language != "ar":
         return Extraction((), f"language {article.language}: extraction reads Arabic only", lexicon.version)
-    return Extraction(tuple(extract(article.body, lexicon, article.published)), None, lexicon.version)
+    events = extract(article.body, lexicon, article.published, article.dateline)
+    return Extraction(tuple(events), None, lexicon.version)

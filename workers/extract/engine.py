@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from workers.extract.lexicon import QUAD, Entry, Kind, Lexicon, Match, Place, Trigger
-from workers.extract.text import Sentence, split_sentences
+from workers.extract.text import Sentence, matching_with_index, split_sentences
 from workers.extract.timex import resolve_date
 
 # Participants are read this far (in characters of matching form) from a trigger.
@@ -44,7 +44,10 @@ _DATIVE = frozenset({"ل", "لل", "ول", "ولل", "فل"})
 _GENERIC_ROLES = frozenset({"insurgents", "civilians", "police", "military"})
 # In VSO order the subject follows the verb closely.
 _VSO_WINDOW = 40
-_LOCATIVE = ("في", "الي", "من", "بمدينه", "مدينه", "بالعاصمه", "العاصمه", "فوق", "قرب", "بالقرب من", "داخل")
+_LOCATIVE = (
+    "في", "الي", "من", "بمدينه", "مدينه", "بالعاصمه", "العاصمه", "فوق", "قرب", "بالقرب من", "داخل",
+    "باتجاه", "نحو",
+)  # fmt: skip
 _SCORES = {
     "AGREE": 3.0, "CONSULT": 1.0, "SUPPORT": 3.4, "CONCEDE": 5.0, "COOPERATE": 6.0, "AID": 7.0,
     "RETREAT": 4.0,
@@ -105,6 +108,7 @@ class Event:
 class _Context:
     """What the article has said so far: for "الجانبان" and "نظيره"."""
 
+    home: str | None = None  # the state of the dateline: where unnamed police and crowds belong
     recent: list[Actor] = field(default_factory=list)
     participants: list[Actor] = field(default_factory=list)  # of the events told so far
     speaker: Actor | None = None  # who spoke last: "وتابع …" continues their words
@@ -135,8 +139,8 @@ class _Context:
         return armed[-1] if armed else None
 
 
-def extract(body: str, lexicon: Lexicon, published: date | None) -> list[Event]:
-    context = _Context()
+def extract(body: str, lexicon: Lexicon, published: date | None, dateline: str | None = None) -> list[Event]:
+    context = _Context(home=_home(dateline, lexicon))
     events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
     for sentence in split_sentences(body):
         matches = lexicon.find(sentence.matching)
@@ -339,7 +343,21 @@ def _generic(group: list[tuple[Match, Entry]], context: _Context, location: Loca
         return Actor("UNK", "unidentified armed group", sector, "", 0, 0, True)
     if location is not None:
         return Actor(location.country, location.country, sector, "", 0, 0, True)
+    if context.home is not None:
+        return Actor(context.home, context.home, sector, "", 0, 0, True)
     return Actor("UNK", f"unidentified ({sector})", sector, "", 0, 0, False)
+
+
+def _home(dateline: str | None, lexicon: Lexicon) -> str | None:
+    """The state a dateline's place belongs to ("بغداد" → IRQ); the first place of "موسكو-واشنطن"."""
+    if not dateline:
+        return None
+    matching, _ = matching_with_index(dateline)
+    for match in lexicon.find(matching):
+        entry = match.first(Kind.CAPITAL, Kind.PLACE, Kind.COUNTRY)
+        if entry is not None and entry.code:
+            return entry.code
+    return None
 
 
 # -- events ------------------------------------------------------------------------------------------
@@ -369,6 +387,9 @@ def _is_noun(trigger: Match) -> bool:
 
 def _anaphoric(trigger: Match, actors: list[Actor]) -> bool:
     """ "الاجتماع", "اللقاء" with nobody named after them point back to an event already told."""
+    entry = trigger.first(Kind.TRIGGER)
+    if entry is None or entry.trigger is None or entry.trigger.type not in ("CONSULT", "AGREE", "SUPPORT"):
+        return False
     definite = trigger.prefix.endswith(("ال", "لل")) or trigger.form.startswith("ال")
     if not definite or not _is_noun(trigger):
         return False
@@ -383,8 +404,8 @@ def _negated(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
 
 
 def _required_words_before(sentence: Sentence, trigger: Match, words: tuple[str, ...]) -> bool:
-    before = sentence.matching[max(0, trigger.start - 80) : trigger.start].split()
-    return any(word.removeprefix("و") in words or word in words for word in before)
+    around = sentence.matching[max(0, trigger.start - 80) : trigger.end + 40].split()
+    return any(word.removeprefix("و") in words or word in words for word in around)
 
 
 def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
@@ -520,8 +541,8 @@ def _events(
             receivers = [r for r in receivers if r.strong]
         if event_type in ("PROTEST", "COERCE") and not receivers and doers[0].code != "UNK":
             receivers = [replace(doers[0], sector="GOV")]  # at home: against, or by, its own government
-        aid_abroad = location is not None and location.country not in {a.code for a in doers}
-        if event_type == "AID" and not receivers and aid_abroad and location is not None:
+        abroad = location is not None and location.country not in {a.code for a in doers}
+        if event_type in ("AID", "ASSAULT") and not receivers and abroad and location is not None:
             receivers = [Actor(location.country, location.country, "GOV", location.name, 0, 0)]
         if event_type == "CONSULT" and mode is None and (sidelines or _abroad(location, doers + receivers)):
             mode = "third-party"

@@ -35,7 +35,9 @@ def extract_file(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
             continue
         published = cleaned.published_at.date() if cleaned.published_at else None
         extraction = extract_events(
-            ExtractInput(index, cleaned.body, cleaned.normalized_text, cleaned.language, published)
+            ExtractInput(
+                index, cleaned.body, cleaned.normalized_text, cleaned.language, published, cleaned.dateline
+            )
         )
         doc = article_name(path, article)
         for event in extraction.events:
