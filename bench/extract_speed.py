@@ -55,9 +55,8 @@ def main() -> None:
     print(f"lexicon load: {load:.2f}s once per process")
     median = statistics.median(rates)
     runs = ", ".join(f"{r:.0f}" for r in rates)
-    print(
-        f"extraction: {len(inputs)} articles of ~{words:.0f} words x {args.repeat}: median {median:.0f}/s ({runs})"
-    )
+    label = f"{len(inputs)} articles of ~{words:.0f} words x {args.repeat}"
+    print(f"extraction: {label}: median {median:.0f} articles/s (runs: {runs})")
 
 
 if __name__ == "__main__":
