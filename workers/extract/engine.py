@@ -153,7 +153,21 @@ def extract(body: str, lexicon: Lexicon, published: date | None, dateline: str |
             elif kept.location is None and event.location is not None:
                 events[event.key()] = replace(kept, location=event.location)
         context.note(actors)
-    return list(events.values())
+    return _without_visit_meetings(list(events.values()))
+
+
+def _without_visit_meetings(events: list[Event]) -> list[Event]:
+    """Meetings between a visitor and the host are part of the visit, not events of their own."""
+    visits = {
+        frozenset(a.code for a in e.actors + e.recipients)
+        for e in events
+        if e.type == "CONSULT" and e.mode == "visit"
+    }
+    return [
+        e
+        for e in events
+        if not (e.type == "CONSULT" and e.mode != "visit" and frozenset(a.code for a in e.actors) in visits)
+    ]
 
 
 # -- actors ------------------------------------------------------------------------------------------
@@ -396,6 +410,17 @@ def _anaphoric(trigger: Match, actors: list[Actor]) -> bool:
     return not any(0 <= a.start - trigger.end <= 2 for a in actors)
 
 
+def _content_of_request(matches: list[Match], trigger: Match) -> bool:
+    """ "طالبت بالإفراج عن", "دعا إلى وقف إطلاق النار": what is asked for is no event of its own."""
+    for match in matches:
+        entry = match.first(Kind.TRIGGER)
+        if entry is None or entry.trigger is None or match is trigger or entry.trigger.type != "REQUEST":
+            continue
+        if 0 <= trigger.start - match.end <= 14:
+            return True
+    return False
+
+
 def _negated(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     reach = 40 if _is_noun(trigger) else 12  # "لم يعقد ولي العهد أي لقاء" reaches further than "لم يلتق"
     if any(match.first(Kind.NEGATION) and 0 <= trigger.start - match.end <= reach for match in matches):
@@ -514,7 +539,7 @@ def _events(
         if entry is None or entry.trigger is None or _negated(sentence, matches, match):
             continue
         trigger: Trigger = entry.trigger
-        if _anaphoric(match, actors):
+        if _anaphoric(match, actors) or _content_of_request(matches, match):
             continue
         if trigger.requires and not _required_words_before(sentence, match, trigger.requires):
             continue
@@ -529,8 +554,9 @@ def _events(
         if not subject and continued and context.speaker is not None and frame != "symmetric":
             subject = [context.speaker]
         participants = _participants(
+            sentence,
             frame, subject, objects, partners, location, context,
-            meeting=trigger.type == "CONSULT", continued=continued,
+            meeting=trigger.type == "CONSULT", continued=continued, noun=_is_noun(match),
         )  # fmt: skip
         if participants is None:
             continue
@@ -577,6 +603,7 @@ def _abroad(location: Location | None, participants: list[Actor]) -> bool:
 
 
 def _participants(
+    sentence: Sentence,
     frame: str,
     subject: list[Actor],
     objects: list[Actor],
@@ -586,19 +613,26 @@ def _participants(
     *,
     meeting: bool = False,
     continued: bool = False,
+    noun: bool = False,
 ) -> tuple[list[Actor], list[Actor]] | None:
     strong_objects = [a for a in objects if a.strong] or objects
     if frame == "symmetric":
         everyone = _distinct([a for a in subject + partners if a.strong and not a.paired])
         if len(everyone) < 2 and meeting:  # "التقى X Y": the object is the other side
-            everyone = _distinct(everyone + [a for a in _first_group(objects) if a.strong and not a.paired])
+            everyone = _distinct(
+                everyone + [a for a in _first_group(objects, sentence) if a.strong and not a.paired]
+            )
         if len(everyone) < 2:
             everyone = _distinct(everyone + [a for a in subject + partners if a.paired])
         if len(everyone) < 2 and meeting and continued and context.speaker is not None:
             everyone = _distinct([context.speaker, *everyone])  # "وذكر خلال اجتماع مع ميدفيديف"
         return (everyone, []) if len(everyone) >= 2 else None
     if frame == "reception":
-        hosts, visitors = subject, strong_objects[:2]
+        if noun:  # "كان في استقباله الرئيس اللبناني": the host follows; the visitor was named before
+            hosts = strong_objects[:1] or subject
+            visitors = [context.speaker] if context.speaker is not None else []
+        else:
+            hosts, visitors = subject, strong_objects[:2]
         if not hosts or not visitors:
             return None
         return _directed(visitors, hosts)
@@ -611,19 +645,12 @@ def _participants(
         return _directed(subject, hosts) if hosts else None
     if not subject:
         return None
-    return _directed(subject, _first_group(objects))
+    return _directed(subject, _first_group(objects, sentence))
 
 
-def _first_group(actors: list[Actor]) -> list[Actor]:
+def _first_group(actors: list[Actor], sentence: Sentence) -> list[Actor]:
     """The recipients: the first actor after the trigger and those coordinated with it."""
-    if not actors:
-        return []
-    chosen = [actors[0]]
-    for actor in actors[1:]:
-        if actor.start - chosen[-1].end > 12:
-            break
-        chosen.append(actor)
-    return chosen
+    return _first_coordinated(actors, sentence) if actors else []
 
 
 def _directed(doers: list[Actor], receivers: list[Actor]) -> tuple[list[Actor], list[Actor]] | None:
