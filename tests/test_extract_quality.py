@@ -1,8 +1,9 @@
 """Extraction quality on the development set and the team-written test set.
 
-The issue's targets (F1 ≥ 0.80 with precision ≥ 0.80 on the development set, F1 ≥ 0.75 on the team set)
-are NOT yet met; these tests hold the line at what the extractor measured when they were written, so
-that a change that makes extraction worse fails. Raise the floors as extraction improves.
+The development-set test is the issue's acceptance (F1 ≥ 0.80 with precision ≥ 0.80 on required
+events). The team-set target (F1 ≥ 0.75, and no event from the no-event articles) is NOT yet met: those
+tests hold the line at what the extractor measured when they were written, so that a change that makes
+extraction worse fails. Raise them as extraction improves.
 """
 
 from __future__ import annotations
@@ -28,17 +29,17 @@ def score(gold: Path, docs: Path) -> Report:
 @pytest.mark.skipif(
     not (SHARED / "gold" / "seeds.events.jsonl").exists(), reason="../shared is not beside this checkout"
 )
-def test_development_set_does_not_fall_below_its_floor() -> None:
+def test_development_set_reaches_f1_and_precision_of_0_80() -> None:
     report = score(SHARED / "gold" / "seeds.events.jsonl", SHARED / "seeds")
-    assert report.overall.recall >= 0.80 and report.overall.f1 >= 0.50
+    assert report.overall.precision >= 0.80 and report.overall.f1 >= 0.80
 
 
 def test_team_set_does_not_fall_below_its_floor() -> None:
     report = score(TEAM / "gold.jsonl", TEAM / "docs")
-    assert report.overall.f1 >= 0.28
+    assert report.overall.f1 >= 0.45
 
 
 def test_no_event_articles_of_the_team_set_yield_few_events() -> None:
     names = (TEAM / "no_events.txt").read_text(encoding="utf-8").split()
     found = [record for name in names for record in extract_file(TEAM / "docs" / name, LIMITS)]
-    assert len(found) <= 12  # target: none at all
+    assert len(found) <= 6  # target: none at all

@@ -37,13 +37,19 @@ _CONTINUATIONS = frozenset(
     {"وتابع", "واضاف", "وقال", "وذكر", "واكد", "وتابعت", "واضافت", "وقالت", "وذكرت", "واكدت"}
 )
 # Words before an organisation that make it the venue: "قمة آسيان", "هامش مجموعة العشرين".
-_VENUE = frozenset({"قمه", "هامش", "اطار", "اعمال", "مؤتمر", "منتدي", "اجتماعات", "دورة", "مظله", "قمتي"})
+_VENUE = frozenset(
+    {"قمه", "القمه", "هامش", "اطار", "اعمال", "مؤتمر", "منتدي", "اجتماعات", "دوره", "مظله", "قمتي", "مقر"}
+)
 # Recipients stand close after the trigger (or its subject).
 _RECIPIENT_WINDOW = 60
 _DATIVE = frozenset({"ل", "لل", "ول", "ولل", "فل"})
 _GENERIC_ROLES = frozenset({"insurgents", "civilians", "police", "military"})
 # In VSO order the subject follows the verb closely.
 _VSO_WINDOW = 40
+_NEED_RECIPIENT = frozenset(
+    {("SUPPORT", "directed"), ("ACCUSE", "directed"), ("THREATEN", "directed"), ("SANCTION", "directed"),
+     ("AID", "directed"), ("CONCEDE", "directed")}
+)  # fmt: skip
 _LOCATIVE = (
     "في", "الي", "من", "بمدينه", "مدينه", "بالعاصمه", "العاصمه", "فوق", "قرب", "بالقرب من", "داخل",
     "باتجاه", "نحو",
@@ -117,7 +123,7 @@ class _Context:
         for actor in actors:
             if actor.strong:
                 self.recent = [a for a in self.recent if a.code != actor.code] + [actor]
-        first = next((a for a in actors if a.strong and not a.dative), None)
+        first = next((a for a in actors if a.strong and not a.dative and a.sector not in ("REB", None)), None)
         if first is not None:
             self.speaker = first
 
@@ -293,8 +299,8 @@ def _resolve_group(
     code, name, own_sector = best
     if kinds[0] is Kind.ADJECTIVE and len(kinds) == 1:
         strong = False  # "طائرة روسية": an adjective on some other noun
-    lead = _WORDS.findall(sentence.matching[max(0, start - 14) : start])
-    venue = bool(lead) and lead[-1] in _VENUE
+    lead = _WORDS.findall(sentence.matching[max(0, start - 30) : start])[-3:]
+    venue = any(word in _VENUE for word in lead)  # "قمة آسيان", "القمة السنوية لرابطة …"
     conjoined = group[0][0].prefix.startswith("و")
     return [
         Actor(
@@ -408,6 +414,16 @@ def _anaphoric(trigger: Match, actors: list[Actor]) -> bool:
     if not definite or not _is_noun(trigger):
         return False
     return not any(0 <= a.start - trigger.end <= 2 for a in actors)
+
+
+def _purpose_start(sentence: Sentence, trigger: Match, subject: list[Actor]) -> int | None:
+    """Where the requested action begins after a request verb (and its subject): at إلى / على / بالـ."""
+    start = max([trigger.end] + [a.end for a in subject if a.start >= trigger.end])
+    for found in _WORDS.finditer(sentence.matching, start):
+        word = found.group()
+        if word in ("الي", "علي") or word.startswith(("بال", "لل")):
+            return found.start()
+    return None
 
 
 def _content_of_request(matches: list[Match], trigger: Match) -> bool:
@@ -557,6 +573,7 @@ def _events(
             sentence,
             frame, subject, objects, partners, location, context,
             meeting=trigger.type == "CONSULT", continued=continued, noun=_is_noun(match),
+            purpose_cut=_purpose_start(sentence, match, subject) if event_type == "REQUEST" else None,
         )  # fmt: skip
         if participants is None:
             continue
@@ -565,6 +582,11 @@ def _events(
             continue  # nobody known did it
         if event_type == "MOBILIZE":
             receivers = [r for r in receivers if r.strong]
+        if not receivers and match.form.endswith("هم") and event_type in ("THREATEN", "ASSAULT", "ACCUSE"):
+            them = [a for a in reversed(context.recent) if a.code not in {d.code for d in doers}]
+            receivers = them[:1]  # "سندمرهم": "them" are the last others named
+        if not receivers and (event_type, frame) in _NEED_RECIPIENT:
+            continue  # praise, blame, threats and sanctions are always aimed at someone
         if event_type in ("PROTEST", "COERCE") and not receivers and doers[0].code != "UNK":
             receivers = [replace(doers[0], sector="GOV")]  # at home: against, or by, its own government
         abroad = location is not None and location.country not in {a.code for a in doers}
@@ -614,6 +636,7 @@ def _participants(
     meeting: bool = False,
     continued: bool = False,
     noun: bool = False,
+    purpose_cut: int | None = None,
 ) -> tuple[list[Actor], list[Actor]] | None:
     strong_objects = [a for a in objects if a.strong] or objects
     if frame == "symmetric":
@@ -645,6 +668,8 @@ def _participants(
         return _directed(subject, hosts) if hosts else None
     if not subject:
         return None
+    if purpose_cut is not None:  # "دعا X إلى …": what follows إلى is the request, not who is asked
+        objects = [a for a in objects if a.start < purpose_cut]
     return _directed(subject, _first_group(objects, sentence))
 
 
