@@ -300,7 +300,8 @@ def _resolve_group(
     if kinds[0] is Kind.ADJECTIVE and len(kinds) == 1:
         strong = False  # "طائرة روسية": an adjective on some other noun
     lead = _WORDS.findall(sentence.matching[max(0, start - 30) : start])[-3:]
-    venue = any(word in _VENUE for word in lead)  # "قمة آسيان", "القمة السنوية لرابطة …"
+    only_organization = all(e.kind is Kind.ORGANIZATION for _, e in group)
+    venue = only_organization and any(word in _VENUE for word in lead)  # "قمة آسيان", "القمة السنوية لرابطة"
     conjoined = group[0][0].prefix.startswith("و")
     return [
         Actor(

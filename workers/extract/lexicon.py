@@ -41,7 +41,7 @@ QUAD = {
 FRAMES = frozenset({"symmetric", "directed", "visit", "reception"})
 # Smaller towns' Arabic names collide with ordinary words ("بيان", "الخبر"); capitals and regions come
 # from countries.yaml and regions.yaml whatever their size.
-MIN_CITY_POPULATION = 150_000
+MIN_CITY_POPULATION = 40_000
 
 
 class Kind(StrEnum):
@@ -400,7 +400,9 @@ def _load_places(builder: _Builder) -> None:
     import pycountry
 
     arabic = re.compile(r"[\u0600-\u06ff]")
-    for region in _yaml(LEXICON_DIR / "regions.yaml")["regions"]:
+    regions = _yaml(LEXICON_DIR / "regions.yaml")
+    not_places = {normalize_for_matching(word) for word in regions.get("not_places") or []}
+    for region in regions["regions"]:
         place = Place(region["name"], region["country"], region["lat"], region["lon"], None, 10**7, "region")
         for form in region["names"]:
             builder.add(
@@ -431,6 +433,8 @@ def _load_places(builder: _Builder) -> None:
             if not arabic.search(alternate) or len(alternate) < 3:
                 continue
             form = normalize_for_matching(alternate)
+            if form in not_places:
+                continue
             held = best.get(form)
             if held is None or place.population > held.population:  # population breaks ties
                 best[form] = place
