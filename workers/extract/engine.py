@@ -150,7 +150,9 @@ def extract(body: str, lexicon: Lexicon, published: date | None, dateline: str |
     events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
     for sentence in split_sentences(body):
         matches = lexicon.find(sentence.matching)
-        actors = _actors(sentence, matches, lexicon, published, context, _location(sentence, matches))
+        actors = _actors(
+            sentence, matches, lexicon, published, context, _location(sentence, matches, context.home)
+        )
         for event in _events(sentence, matches, actors, context, published):
             context.took_part(list(event.actors + event.recipients))
             kept = events.get(event.key())
@@ -456,13 +458,19 @@ def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     return any(match.first(Kind.FUTURE) and abs(match.start - trigger.start) <= _WINDOW for match in matches)
 
 
-def _location(sentence: Sentence, matches: list[Match]) -> Location | None:
+def _location(sentence: Sentence, matches: list[Match], home: str | None = None) -> Location | None:
     for match in matches:
         entry = match.first(Kind.PLACE)
         if entry is None or entry.place is None or not _is_place_use(sentence, match):
             continue
         if match.first(Kind.PERSON, Kind.ORGANIZATION):
             continue
+        at_home = [
+            e for e in match.entries if e.kind is Kind.PLACE and e.code == home and e.place is not None
+        ]
+        if at_home:
+            entry = at_home[0]  # the article's own country wins a shared name
+        assert entry.place is not None
         place: Place = entry.place
         return Location(place.name, place.country, place.lat or None, place.lon or None, place.geonameid)
     return None
@@ -547,7 +555,7 @@ def _events(
     sentence: Sentence, matches: list[Match], actors: list[Actor], context: _Context, published: date | None
 ) -> list[Event]:
     events = []
-    location = _location(sentence, matches)
+    location = _location(sentence, matches, context.home)
     sidelines = any(m.first(Kind.SIDELINES) for m in matches)
     day, precision = resolve_date(sentence.text, published)
     contexts = tuple(sorted({v for k, v in _CONTEXTS.items() if k in sentence.matching}))

@@ -422,7 +422,7 @@ def _load_places(builder: _Builder) -> None:
         name = translations.gettext(country.name)
         if arabic.search(name):
             _add_place(builder, name, place)
-    best: dict[str, Place] = {}
+    best: dict[str, list[Place]] = {}
     for city in cache.get_cities().values():
         iso3 = _iso3(city["countrycode"])
         if iso3 is None or int(city["population"]) < MIN_CITY_POPULATION:
@@ -435,16 +435,18 @@ def _load_places(builder: _Builder) -> None:
             form = normalize_for_matching(alternate)
             if form in not_places:
                 continue
-            held = best.get(form)
-            if held is None or place.population > held.population:  # population breaks ties
-                best[form] = place
-    for form, place in best.items():
-        _add_place(builder, form, place)
+            best.setdefault(form, []).append(place)
+    for form, places in best.items():
+        # Largest first (population breaks ties); the others stay for an article set in their country
+        # (طرابلس in a story from Beirut is Tripoli, Lebanon).
+        for place in sorted(places, key=lambda p: -p.population)[:3]:
+            _add_place(builder, form, place)
 
 
 def _add_place(builder: _Builder, form: str, place: Place) -> None:
     normalized = normalize_for_matching(form)
-    if normalized and not any(e.kind is Kind.PLACE for e in builder.forms.get(normalized, [])):
+    held = [e for e in builder.forms.get(normalized, []) if e.kind is Kind.PLACE]
+    if normalized and not any(e.code == place.country for e in held):  # one place per state and name
         builder.forms[normalized].append(Entry(Kind.PLACE, code=place.country, place=place))
 
 
