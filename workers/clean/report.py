@@ -9,7 +9,7 @@ from typing import Any
 
 from workers.clean import RawDocument, clean_document
 from workers.errors import ConfigurationError, RejectedInput, StageError
-from workers.ingest.formats import ArticleRecord, Limits, parse_file
+from workers.ingest.formats import ArticleRecord, Limits, ParsedFile, parse_file
 
 
 def article_name(path: Path, article: ArticleRecord) -> str:
@@ -22,15 +22,23 @@ def article_name(path: Path, article: ArticleRecord) -> str:
     return name
 
 
-def clean_file(path: Path, max_bytes: int, max_article_chars: int) -> Iterator[dict[str, Any]]:
-    """A report per article in `path`: the cleaned article, its metadata and the dropped lines."""
+def read_articles(path: Path, limits: Limits) -> tuple[ParsedFile, datetime]:
+    """The articles in a file of any inbox format, and the file's time (the date of last resort).
+
+    Raises ConfigurationError when the file cannot be read, RejectedInput when it holds no article.
+    """
     try:
         data = path.read_bytes()
         file_time = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     except OSError as exc:
         raise ConfigurationError(f"{path}: {exc.strerror or exc}") from exc
+    return parse_file(path.name, data, limits), file_time
+
+
+def clean_file(path: Path, max_bytes: int, max_article_chars: int) -> Iterator[dict[str, Any]]:
+    """A report per article in `path`: the cleaned article, its metadata and the dropped lines."""
     try:
-        parsed = parse_file(path.name, data, Limits(max_bytes, max_article_chars))
+        parsed, file_time = read_articles(path, Limits(max_bytes, max_article_chars))
     except RejectedInput as exc:
         raise ConfigurationError(f"{path.name} would be rejected: {exc}") from exc
     for article in parsed.articles:

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from workers.clean import RawDocument, clean_document
-from workers.clean.report import article_name
+from workers.clean.report import article_name, read_articles
 from workers.errors import ConfigurationError, RejectedInput, StageError
 from workers.extract import ExtractInput, extract_events
 from workers.extract.record import event_record
-from workers.ingest.formats import Limits, parse_file
+from workers.ingest.formats import Limits
 
 
 def extract_file(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
     """Event records of every article in `path`; `doc` is the file name (name:line for JSONL)."""
     try:
-        data = path.read_bytes()
-        file_time = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    except OSError as exc:
-        raise ConfigurationError(f"{path}: {exc.strerror or exc}") from exc
-    try:
-        parsed = parse_file(path.name, data, limits)
+        parsed, file_time = read_articles(path, limits)
     except RejectedInput:
         return  # not an article: nothing to extract (marsad clean says why)
     for index, article in enumerate(parsed.articles):
