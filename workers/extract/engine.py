@@ -118,12 +118,20 @@ class _Context:
     recent: list[Actor] = field(default_factory=list)
     participants: list[Actor] = field(default_factory=list)  # of the events told so far
     speaker: Actor | None = None  # who spoke last: "وتابع …" continues their words
+    last_pair: list[Actor] = field(default_factory=list)
 
     def note(self, actors: list[Actor]) -> None:
         for actor in actors:
             if actor.strong:
                 self.recent = [a for a in self.recent if a.code != actor.code] + [actor]
-        first = next((a for a in actors if a.strong and not a.dative and a.sector not in ("REB", None)), None)
+        first = next(
+            (
+                a
+                for a in actors
+                if a.strong and not a.dative and not a.paired and a.sector not in ("REB", None)
+            ),
+            None,
+        )
         if first is not None:
             self.speaker = first
 
@@ -131,9 +139,14 @@ class _Context:
         for actor in actors:
             if actor.code != "UNK":
                 self.participants = [a for a in self.participants if a.code != actor.code] + [actor]
+        sides = _distinct([a for a in actors if a.code != "UNK" and a.sector != "REB"])
+        if len(sides) == 2:
+            self.last_pair = sides  # "الوزيران" after a meeting of two ministers
 
     def pair(self) -> list[Actor]:
-        """The two sides "الجانبان" refers to: the last two taking part in events, else the last named."""
+        """The two sides "الجانبان" refers to: those of the last two-sided event, else the last named."""
+        if self.last_pair:
+            return self.last_pair
         for pool in (self.participants, self.recent):
             sides = [a for a in pool if a.sector != "REB" and a.code != "UNK"]
             if len(sides) >= 2:
@@ -263,7 +276,9 @@ def _resolve_group(
     start, end = group[0][0].start, group[-1][0].end
     text = sentence.display(start, end)
     kinds = [entry.kind for _, entry in group]
-    dative = group[0][0].prefix in _DATIVE and not _possessor(sentence, group[0][0].start)
+    dative = (group[0][0].prefix in _DATIVE and not _possessor(sentence, group[0][0].start)) or _addressed(
+        sentence, group[0][0].start
+    )
     if Kind.PAIR in kinds and not set(kinds) & _NAMED:
         conjoined = group[0][0].prefix.startswith("و")
         return [
@@ -344,6 +359,12 @@ _SOURCES = frozenset(
         "الاعلامي",
     }
 )
+
+
+def _addressed(sentence: Sentence, start: int) -> bool:
+    """ "بعث برسالة إلى الرئيس بوتين": the one written or spoken to."""
+    before = _WORDS.findall(sentence.matching[max(0, start - 8) : start])
+    return bool(before) and before[-1] in ("الي", "لدي")
 
 
 def _possessor(sentence: Sentence, start: int) -> bool:
