@@ -135,12 +135,12 @@ class _Context:
         if first is not None:
             self.speaker = first
 
-    def took_part(self, actors: list[Actor]) -> None:
+    def took_part(self, actors: list[Actor], *, meeting: bool = False) -> None:
         for actor in actors:
             if actor.code != "UNK":
                 self.participants = [a for a in self.participants if a.code != actor.code] + [actor]
         sides = _distinct([a for a in actors if a.code != "UNK" and a.sector != "REB"])
-        if len(sides) == 2:
+        if meeting and len(sides) == 2:
             self.last_pair = sides  # "الوزيران" after a meeting of two ministers
 
     def pair(self) -> list[Actor]:
@@ -167,7 +167,9 @@ def extract(body: str, lexicon: Lexicon, published: date | None, dateline: str |
             sentence, matches, lexicon, published, context, _location(sentence, matches, context.home)
         )
         for event in _events(sentence, matches, actors, context, published):
-            context.took_part(list(event.actors + event.recipients))
+            context.took_part(
+                list(event.actors + event.recipients), meeting=event.type in ("CONSULT", "AGREE")
+            )
             kept = events.get(event.key())
             if kept is None:
                 events[event.key()] = event
@@ -228,8 +230,8 @@ def _actors(
             continue
         if entry.kind is Kind.CAPITAL and _is_place_use(sentence, match):
             continue
-        if entry.kind is Kind.COUNTRY and _is_place_use(sentence, match):
-            continue  # "في سورية": where, not who
+        if entry.kind in (Kind.COUNTRY, Kind.METONYM) and _is_place_use(sentence, match):
+            continue  # "في سورية", "في قصر الاتحادية": where, not who
         pieces.append((match, entry))
     actors: list[Actor] = []
     group: list[tuple[Match, Entry]] = []
@@ -469,7 +471,7 @@ def _negated(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
 
 
 def _required_words_before(sentence: Sentence, trigger: Match, words: tuple[str, ...]) -> bool:
-    around = sentence.matching[max(0, trigger.start - 80) : trigger.end + 40].split()
+    around = sentence.matching[max(0, trigger.start - 80) : trigger.end + 60].split()
     return any(word.removeprefix("و") in words or word in words for word in around)
 
 
@@ -685,7 +687,7 @@ def _participants(
             hosts = strong_objects[:1] or subject
             visitors = [context.speaker] if context.speaker is not None else []
         else:
-            hosts, visitors = subject, strong_objects[:2]
+            hosts, visitors = subject, _first_group(strong_objects, sentence)
         if not hosts or not visitors:
             return None
         return _directed(visitors, hosts)
