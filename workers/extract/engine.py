@@ -43,7 +43,7 @@ _VENUE = frozenset(
 # Recipients stand close after the trigger (or its subject).
 _RECIPIENT_WINDOW = 60
 _DATIVE = frozenset({"ل", "لل", "ول", "ولل", "فل"})
-_GENERIC_ROLES = frozenset({"insurgents", "civilians", "police", "military"})
+_GENERIC_ROLES = frozenset({"insurgents", "civilians", "police", "military", "organization_anaphor"})
 # In VSO order the subject follows the verb closely.
 _VSO_WINDOW = 40
 _NEED_RECIPIENT = frozenset(
@@ -382,6 +382,9 @@ def _generic(group: list[tuple[Match, Entry]], context: _Context, location: Loca
     if title is None or title.role not in _GENERIC_ROLES:
         return None
     sector = title.sector or "UNK"
+    if title.role == "organization_anaphor":  # "المجلس", "الجامعة": the organisation named before
+        named = [a for a in context.recent if a.sector == "IGO"]
+        return replace(named[-1], strong=True) if named else None
     if title.role == "insurgents":
         armed = context.armed_group()
         if armed is not None:
