@@ -210,8 +210,11 @@ def _actor_of(entry: Entry, published: date | None) -> tuple[str, str, str | Non
 def _is_place_use(sentence: Sentence, match: Match) -> bool:
     if match.prefix.endswith("ب") or match.prefix in ("ل", "ول"):
         return True
-    before = sentence.matching[max(0, match.start - 12) : match.start].split()
-    return bool(before) and before[-1] in _LOCATIVE
+    before = _WORDS.findall(sentence.matching[max(0, match.start - 14) : match.start])
+    if not before:
+        return False
+    word = before[-1]
+    return word in _LOCATIVE or (word[:1] in ("و", "ف") and word[1:] in _LOCATIVE)  # "وفي القاهرة"
 
 
 def _actors(
