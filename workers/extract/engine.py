@@ -48,7 +48,7 @@ _GENERIC_ROLES = frozenset({"insurgents", "civilians", "police", "military", "or
 _VSO_WINDOW = 40
 _NEED_RECIPIENT = frozenset(
     {("SUPPORT", "directed"), ("ACCUSE", "directed"), ("THREATEN", "directed"), ("SANCTION", "directed"),
-     ("AID", "directed"), ("CONCEDE", "directed")}
+     ("AID", "directed"), ("CONCEDE", "directed"), ("CONSULT", "visit"), ("CONSULT", "reception")}
 )  # fmt: skip
 _LOCATIVE = (
     "في", "الي", "من", "بمدينه", "مدينه", "بالعاصمه", "العاصمه", "فوق", "قرب", "بالقرب من", "داخل",
@@ -458,7 +458,7 @@ def _purpose_start(sentence: Sentence, trigger: Match, subject: list[Actor]) -> 
     return None
 
 
-def _content_of_request(matches: list[Match], trigger: Match) -> bool:
+def _content_of_request(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     """ "طالبت بالإفراج عن", "دعا إلى وقف إطلاق النار": what is asked for is no event of its own."""
     for match in matches:
         entry = match.first(Kind.TRIGGER)
@@ -466,7 +466,16 @@ def _content_of_request(matches: list[Match], trigger: Match) -> bool:
             continue
         if 0 <= trigger.start - match.end <= 14:
             return True
+        if match.end <= trigger.start and _is_noun(trigger) and _introduced_as_purpose(sentence, trigger):
+            return True  # "طالبت … بالإفراج عن": the release is what is asked for
     return False
+
+
+def _introduced_as_purpose(sentence: Sentence, trigger: Match) -> bool:
+    if trigger.prefix.endswith(("ب", "بال", "لل")):
+        return True
+    before = _WORDS.findall(sentence.matching[max(0, trigger.start - 8) : trigger.start])
+    return bool(before) and before[-1] in ("الي", "علي")
 
 
 def _negated(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
@@ -593,7 +602,7 @@ def _events(
         if entry is None or entry.trigger is None or _negated(sentence, matches, match):
             continue
         trigger: Trigger = entry.trigger
-        if _anaphoric(match, actors) or _content_of_request(matches, match):
+        if _anaphoric(match, actors) or _content_of_request(sentence, matches, match):
             continue
         if trigger.requires and not _required_words_before(sentence, match, trigger.requires):
             continue
@@ -619,7 +628,7 @@ def _events(
         if all(a.code == "UNK" for a in doers):
             continue  # nobody known did it
         if event_type == "MOBILIZE":
-            receivers = [r for r in receivers if r.strong]
+            receivers = []  # forces are deployed, not deployed at someone
         if not receivers and match.form.endswith("هم") and event_type in ("THREATEN", "ASSAULT", "ACCUSE"):
             them = [a for a in reversed(context.recent) if a.code not in {d.code for d in doers}]
             receivers = them[:1]  # "سندمرهم": "them" are the last others named
