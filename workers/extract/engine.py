@@ -437,6 +437,12 @@ def _is_noun(trigger: Match) -> bool:
     )
 
 
+def _possessed(trigger: Match, sentence: Sentence) -> bool:
+    """ "رفضه خطة السلام", "اعتذاره عن": the noun's owner is its pronoun, what follows is its object."""
+    shown = sentence.display(trigger.start + len(trigger.prefix), trigger.end)
+    return len(shown) > 3 and shown.endswith(("ه", "ها", "هما", "هم")) and not shown.endswith("ة")
+
+
 def _anaphoric(trigger: Match, actors: list[Actor]) -> bool:
     """ "الاجتماع", "اللقاء" with nobody named after them point back to an event already told."""
     entry = trigger.first(Kind.TRIGGER)
@@ -531,7 +537,7 @@ def _subject_and_objects(
         main = next((a for a in actors if a.strong and not a.dative), None)
         if main is not None:
             subject = [main]
-    noun = _is_noun(trigger)
+    noun = _is_noun(trigger) and not _possessed(trigger, sentence)
     if noun and after and after[0].start - trigger.end <= 2 and not after[0].dative and not after[0].paired:
         # a noun with its participants after it: "لقاء بوتين وأوباما", "مباحثات الرئيس الروسي والمستشارة"
         subject = _first_coordinated(after, sentence)
