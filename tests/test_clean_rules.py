@@ -105,6 +105,7 @@ def test_generic_agencies_credit_names_no_agency() -> None:
         ("الكويت - 3 - 10 (كونا) --", "الكويت", "KUNA"),
         ("عمان 24 تشرين الثاني (بترا)-", "عمان", "PETRA"),
         ("ود مدني - سونا -", "ود مدني", "SUNA"),
+        ("كركوك - السومرية نيوز -", "كركوك", None),
     ],
 )
 def test_dateline_and_agency_are_lifted_from_the_first_paragraph(

@@ -101,6 +101,8 @@ def _dateline_patterns(agencies: AgencyTable) -> tuple[re.Pattern[str], ...]:
             rf"^{_PLACES}(?:\s+[^-–—()/\n]{{0,30}}?)?{_DASH}{agency}{_AFTER}",
             # (أ ف ب) -
             rf"^\(\s*{agency}\s*\){_AFTER_PAREN}",
+            # كركوك - السومرية نيوز - …: a source we do not know, between two dashes
+            rf"^(?P<place>{_PLACE}){_DASH}(?P<agency>(?:{_WORD}|[A-Za-z]+)(?: (?:{_WORD}|[A-Za-z]+)){{0,3}}){_DASH}(?=\S)",
         )
     )
 
