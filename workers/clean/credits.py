@@ -18,6 +18,7 @@ _WORD = r"(?:[^\W\d_]|[\u064b-\u065f\u0670\u0640])+"  # letters, with their diac
 _PLACE = rf"{_WORD}(?: (?!في\b){_WORD}){{0,2}}"
 _PLACES = rf"(?P<place>{_PLACE}(?:\s*[-–—]\s*{_PLACE})*?)"
 _DASH = r"\s*[-–—]\s*"
+_SOURCE = rf"(?:{_WORD}|[A-Za-z]+)"  # a word of a source's name, Arabic or Latin
 # What may stand between the place and an agency in parentheses or slashes: a date such as "في 16 نوفمبر",
 # "24 تشرين الثاني", "، 21 تموز" or "- 3 - 10".
 _SEP = r"(?:\s+|\s*[،,]\s*|\s*[-–—]\s*)"
@@ -102,7 +103,7 @@ def _dateline_patterns(agencies: AgencyTable) -> tuple[re.Pattern[str], ...]:
             # (أ ف ب) -
             rf"^\(\s*{agency}\s*\){_AFTER_PAREN}",
             # كركوك - السومرية نيوز - …: a source we do not know, between two dashes
-            rf"^(?P<place>{_PLACE}){_DASH}(?P<agency>(?:{_WORD}|[A-Za-z]+)(?: (?:{_WORD}|[A-Za-z]+)){{0,3}}){_DASH}(?=\S)",
+            rf"^(?P<place>{_PLACE}){_DASH}(?P<agency>{_SOURCE}(?: {_SOURCE}){{0,3}}){_DASH}(?=\S)",
         )
     )
 
