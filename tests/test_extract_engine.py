@@ -116,3 +116,8 @@ def test_offsets_point_at_the_trigger_in_the_body() -> None:
     body = "مقدمة الخبر هنا.\nأجرى الرئيس الروسي فلاديمير بوتين اتصالا هاتفيا مع نظيره الكازاخستاني."
     (event,) = events(body)
     assert body[event.char_start : event.char_end] == event.trigger == "اتصالا هاتفيا"
+
+
+def test_a_ministry_is_not_a_visit() -> None:
+    # "وزارة" in matching form reads و+زار+ه ("and he visited him"); its ة says otherwise.
+    assert events("وأعلنت وزارة الخارجية الروسية في بيان أن موسكو ترحب بالمبادرة.") == []

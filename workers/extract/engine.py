@@ -162,7 +162,7 @@ def extract(body: str, lexicon: Lexicon, published: date | None, dateline: str |
     context = _Context(home=_home(dateline, lexicon))
     events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
     for sentence in split_sentences(body):
-        matches = lexicon.find(sentence.matching)
+        matches = lexicon.find(sentence.matching, sentence.marbuta)
         actors = _actors(
             sentence, matches, lexicon, published, context, _location(sentence, matches, context.home)
         )

@@ -150,8 +150,12 @@ class Lexicon:
     organizations: dict[str, str] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)  # matching form → code
 
-    def find(self, text: str) -> list[Match]:
-        """Every lexicon entry in `text` (matching form), longest first where they overlap."""
+    def find(self, text: str, marbuta: frozenset[int] = frozenset()) -> list[Match]:
+        """Every lexicon entry in `text` (matching form), longest first where they overlap.
+
+        `marbuta` holds the positions where the original text had ة (which the matching form writes
+        ه): there, ه is the end of a word, not the pronoun "him" ("وزارة" is not "و+زار+ه").
+        """
         found: list[Match] = []
         for end_index, (form, entries) in self.automaton.iter(text):
             start, end = end_index - len(form) + 1, end_index + 1
@@ -161,7 +165,9 @@ class Lexicon:
             kinds = {e.kind for e in entries}
             if kinds <= {Kind.TRIGGER} and prefix not in _VERB_PROCLITICS and len(form) <= 3:
                 continue  # a short verb after بـ/كـ/الـ is another word: "بحث" is not "حث"
-            if not _boundary_after(text, end, allow_suffix=bool(kinds & {Kind.TRIGGER, Kind.TITLE})):
+            if not _boundary_after(
+                text, end, allow_suffix=bool(kinds & {Kind.TRIGGER, Kind.TITLE}), marbuta=marbuta
+            ):
                 continue
             found.append(Match(start - len(prefix), end, form, entries, prefix))
         return _longest(found)
@@ -177,8 +183,12 @@ def _proclitic_before(text: str, start: int) -> str | None:
     return None
 
 
-def _boundary_after(text: str, end: int, *, allow_suffix: bool) -> bool:
+def _boundary_after(
+    text: str, end: int, *, allow_suffix: bool, marbuta: frozenset[int] = frozenset()
+) -> bool:
     for suffix in _ENCLITICS if allow_suffix else ("",):
+        if suffix and end in marbuta:
+            continue  # "وزارة": the ه is a teh marbuta, not a pronoun
         stop = end + len(suffix)
         if text[end:stop] == suffix and (stop >= len(text) or not _LETTER.match(text[stop])):
             return True

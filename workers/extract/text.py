@@ -29,6 +29,7 @@ class Sentence:
     start: int  # offset of `text` in the article's display body
     matching: str  # matching form
     index: tuple[int, ...]  # for each character of `matching`, its offset in `text`
+    marbuta: frozenset[int] = frozenset()  # positions in `matching` that were ة in `text`
 
     def display_span(self, start: int, end: int) -> tuple[int, int]:
         """Article offsets of matching-form characters [start, end)."""
@@ -76,5 +77,6 @@ def split_sentences(body: str) -> list[Sentence]:
             continue
         offset = start + (len(piece) - len(piece.lstrip()))
         matching, index = matching_with_index(stripped)
-        sentences.append(Sentence(stripped, offset, matching, index))
+        marbuta = frozenset(i for i, original in enumerate(index) if stripped[original] == "ة")
+        sentences.append(Sentence(stripped, offset, matching, index, marbuta))
     return sentences
