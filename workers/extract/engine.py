@@ -48,7 +48,8 @@ _GENERIC_ROLES = frozenset({"insurgents", "civilians", "police", "military", "or
 _VSO_WINDOW = 40
 _NEED_RECIPIENT = frozenset(
     {("SUPPORT", "directed"), ("ACCUSE", "directed"), ("THREATEN", "directed"), ("SANCTION", "directed"),
-     ("AID", "directed"), ("CONCEDE", "directed"), ("CONSULT", "visit"), ("CONSULT", "reception")}
+     ("AID", "directed"), ("CONCEDE", "directed"), ("CONSULT", "visit"), ("CONSULT", "reception"),
+     ("ASSAULT", "directed")}
 )  # fmt: skip
 _LOCATIVE = (
     "في", "الي", "من", "بمدينه", "مدينه", "بالعاصمه", "العاصمه", "فوق", "قرب", "بالقرب من", "داخل",
