@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from workers.extract.engine import Actor, Event, Location, extract
+from workers.extract.actors import Actor
+from workers.extract.engine import Event, extract
 from workers.extract.lexicon import default_lexicon
+from workers.extract.places import Location
 
 __all__ = ["Actor", "Event", "ExtractInput", "Extraction", "Location", "extract_events", "lexicon_version"]
 

@@ -9,25 +9,18 @@ AGREE. Within an article the same event stated twice is kept once.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from workers.extract.lexicon import QUAD, Entry, Kind, Lexicon, Match, Place, Trigger
-from workers.extract.text import Sentence, matching_with_index, split_sentences
+from workers.extract.actors import Actor, Context, distinct, find_actors, home_state
+from workers.extract.lexicon import QUAD, Kind, Lexicon, Match, Trigger
+from workers.extract.places import WORDS, Location, find_location
+from workers.extract.text import Sentence, split_sentences
 from workers.extract.timex import resolve_date
 
 # Participants are read this far (in characters of matching form) from a trigger.
 _WINDOW = 160
-# Mentions this close (characters between them) belong to one actor ("الرئيس الروسي فلاديمير بوتين").
-_JOIN_GAP = 2
-_ACTOR_KINDS = (
-    Kind.PERSON, Kind.ORGANIZATION_HEAD, Kind.ORGANIZATION, Kind.METONYM, Kind.COUNTRY, Kind.TITLE,
-    Kind.ADJECTIVE,
-    Kind.COUNTERPART, Kind.PAIR, Kind.CAPITAL,
-)  # fmt: skip
 _WITH = ("مع", "بين", "ومع")
-_WORDS = re.compile(r"\w+")
 # Active participles continue the main clause: "… أكد كاميرون …، معربا عن تعازيه": Cameron offers them.
 _PARTICIPLES = frozenset(
     {"معربا", "داعيا", "مشيرا", "مؤكدا", "موكدا", "مطالبا", "محذرا", "معتبرا", "مضيفا", "منددا"}
@@ -36,24 +29,14 @@ _PARTICIPLES = frozenset(
 _CONTINUATIONS = frozenset(
     {"وتابع", "واضاف", "وقال", "وذكر", "واكد", "وتابعت", "واضافت", "وقالت", "وذكرت", "واكدت"}
 )
-# Words before an organisation that make it the venue: "قمة آسيان", "هامش مجموعة العشرين".
-_VENUE = frozenset(
-    {"قمه", "القمه", "هامش", "اطار", "اعمال", "مؤتمر", "منتدي", "اجتماعات", "دوره", "مظله", "قمتي", "مقر"}
-)
 # Recipients stand close after the trigger (or its subject).
 _RECIPIENT_WINDOW = 60
-_DATIVE = frozenset({"ل", "لل", "ول", "ولل", "فل"})
-_GENERIC_ROLES = frozenset({"insurgents", "civilians", "police", "military", "organization_anaphor"})
 # In VSO order the subject follows the verb closely.
 _VSO_WINDOW = 40
 _NEED_RECIPIENT = frozenset(
     {("SUPPORT", "directed"), ("ACCUSE", "directed"), ("THREATEN", "directed"), ("SANCTION", "directed"),
      ("AID", "directed"), ("CONCEDE", "directed"), ("CONSULT", "visit"), ("CONSULT", "reception"),
      ("ASSAULT", "directed")}
-)  # fmt: skip
-_LOCATIVE = (
-    "في", "الي", "من", "بمدينه", "مدينه", "بالعاصمه", "العاصمه", "فوق", "قرب", "بالقرب من", "داخل",
-    "باتجاه", "نحو",
 )  # fmt: skip
 _SCORES = {
     "AGREE": 3.0, "CONSULT": 1.0, "SUPPORT": 3.4, "CONCEDE": 5.0, "COOPERATE": 6.0, "AID": 7.0,
@@ -63,30 +46,6 @@ _SCORES = {
 }  # fmt: skip
 _CONTEXTS = {"ارهاب": "terrorism", "داعش": "terrorism", "نووي": "nuclear", "اقتصاد": "economic",
              "تجار": "economic", "لاجي": "migration", "انتخاب": "elections", "صحه": "health"}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Actor:
-    code: str
-    name: str
-    sector: str | None
-    text: str
-    start: int  # matching-form offsets within the sentence
-    end: int
-    strong: bool = True  # a name, title or state; weak: an adjective on some other noun
-    dative: bool = False  # introduced by لـ: "لنظيره الروسي" is spoken to, not speaking
-    paired: bool = False  # read from "الجانبان" / "البلدين": the two sides named before
-    venue: bool = False  # "قمة مجموعة العشرين": where it happened, not who took part
-    conjoined: bool = False  # begins with the conjunction و: "والولايات المتحدة"
-
-
-@dataclass(frozen=True)
-class Location:
-    name: str
-    country: str
-    lat: float | None
-    lon: float | None
-    geonameid: int | None
 
 
 @dataclass(frozen=True)
@@ -111,61 +70,13 @@ class Event:
         return (self.type, frozenset(a.code for a in self.actors), frozenset(r.code for r in self.recipients))
 
 
-@dataclass
-class _Context:
-    """What the article has said so far: for "الجانبان" and "نظيره"."""
-
-    home: str | None = None  # the state of the dateline: where unnamed police and crowds belong
-    recent: list[Actor] = field(default_factory=list)
-    participants: list[Actor] = field(default_factory=list)  # of the events told so far
-    speaker: Actor | None = None  # who spoke last: "وتابع …" continues their words
-    last_pair: list[Actor] = field(default_factory=list)
-
-    def note(self, actors: list[Actor]) -> None:
-        for actor in actors:
-            if actor.strong:
-                self.recent = [a for a in self.recent if a.code != actor.code] + [actor]
-        first = next(
-            (
-                a
-                for a in actors
-                if a.strong and not a.dative and not a.paired and a.sector not in ("REB", None)
-            ),
-            None,
-        )
-        if first is not None:
-            self.speaker = first
-
-    def took_part(self, actors: list[Actor], *, meeting: bool = False) -> None:
-        for actor in actors:
-            if actor.code != "UNK":
-                self.participants = [a for a in self.participants if a.code != actor.code] + [actor]
-        sides = _distinct([a for a in actors if a.code != "UNK" and a.sector != "REB"])
-        if meeting and len(sides) == 2:
-            self.last_pair = sides  # "الوزيران" after a meeting of two ministers
-
-    def pair(self) -> list[Actor]:
-        """The two sides "الجانبان" refers to: those of the last two-sided event, else the last named."""
-        if self.last_pair:
-            return self.last_pair
-        for pool in (self.participants, self.recent):
-            sides = [a for a in pool if a.sector != "REB" and a.code != "UNK"]
-            if len(sides) >= 2:
-                return sides[-2:]
-        return []
-
-    def armed_group(self) -> Actor | None:
-        armed = [a for a in self.recent if a.sector == "REB" and a.code != "UNK"]
-        return armed[-1] if armed else None
-
-
 def extract(body: str, lexicon: Lexicon, published: date | None, dateline: str | None = None) -> list[Event]:
-    context = _Context(home=_home(dateline, lexicon))
+    context = Context(home=home_state(dateline, lexicon))
     events: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
     for sentence in split_sentences(body):
         matches = lexicon.find(sentence.matching, sentence.marbuta)
-        actors = _actors(
-            sentence, matches, lexicon, published, context, _location(sentence, matches, context.home)
+        actors = find_actors(
+            sentence, matches, lexicon, published, context, find_location(sentence, matches, context.home)
         )
         for event in _events(sentence, matches, actors, context, published):
             context.took_part(
@@ -195,225 +106,6 @@ def _without_visit_meetings(events: list[Event]) -> list[Event]:
 
 
 # -- actors ------------------------------------------------------------------------------------------
-
-
-def _actor_of(entry: Entry, published: date | None) -> tuple[str, str, str | None] | None:
-    if entry.kind is Kind.PERSON and entry.person is not None:
-        term = entry.person.term_at(published)
-        return term.code, entry.person.name, term.sector
-    if entry.kind in (
-        Kind.COUNTRY, Kind.METONYM, Kind.ORGANIZATION, Kind.ORGANIZATION_HEAD, Kind.ADJECTIVE, Kind.CAPITAL,
-    ):  # fmt: skip
-        return entry.code or "UNK", entry.name or entry.code or "UNK", entry.sector
-    return None
-
-
-def _is_place_use(sentence: Sentence, match: Match) -> bool:
-    if match.prefix.endswith("ب") or match.prefix in ("ل", "ول"):
-        return True
-    before = _WORDS.findall(sentence.matching[max(0, match.start - 14) : match.start])
-    if not before:
-        return False
-    word = before[-1]
-    return word in _LOCATIVE or (word[:1] in ("و", "ف") and word[1:] in _LOCATIVE)  # "وفي القاهرة"
-
-
-def _actors(
-    sentence: Sentence,
-    matches: list[Match],
-    lexicon: Lexicon,
-    published: date | None,
-    context: _Context,
-    location: Location | None,
-) -> list[Actor]:
-    """Actors in the sentence, in order, with adjacent mentions of one actor merged."""
-    pieces: list[tuple[Match, Entry]] = []
-    for match in matches:
-        entry = match.first(*_ACTOR_KINDS)
-        if entry is None:
-            continue
-        if entry.kind is Kind.CAPITAL and _is_place_use(sentence, match):
-            continue
-        if entry.kind in (Kind.COUNTRY, Kind.METONYM) and _is_place_use(sentence, match):
-            continue  # "في سورية", "في قصر الاتحادية": where, not who
-        pieces.append((match, entry))
-    actors: list[Actor] = []
-    group: list[tuple[Match, Entry]] = []
-    for match, entry in pieces:
-        if group and _starts_new_actor(group, match, entry):
-            actors.extend(_resolve_group(sentence, group, published, context, location))
-            group = []
-        group.append((match, entry))
-    if group:
-        actors.extend(_resolve_group(sentence, group, published, context, location))
-    return actors
-
-
-_NAMED = frozenset(
-    {Kind.PERSON, Kind.COUNTRY, Kind.ORGANIZATION, Kind.ORGANIZATION_HEAD, Kind.METONYM, Kind.CAPITAL}
-)
-
-
-def _starts_new_actor(group: list[tuple[Match, Entry]], match: Match, entry: Entry) -> bool:
-    """Does this mention begin another actor rather than continue the one being read?"""
-    last_match, last_entry = group[-1]
-    if match.start - last_match.end > _JOIN_GAP or match.prefix.startswith(("و", "ف")):
-        return True  # apart, or joined by "و": "بوتين ونظيره", "روسيا والولايات المتحدة"
-    kinds = {e.kind for _, e in group}
-    if entry.kind is Kind.PERSON and last_entry.kind is Kind.ORGANIZATION_HEAD:
-        return False  # "الأمين العام للأمم المتحدة بان كي مون"
-    if entry.kind in _NAMED and kinds & _NAMED:
-        return True  # two names are two actors
-    if entry.kind in (Kind.TITLE, Kind.COUNTERPART, Kind.PAIR) and kinds & _NAMED:
-        return True  # "… فلاديمير بوتين" then "رئيس الوزراء البريطاني"
-    if entry.kind in (Kind.COUNTERPART, Kind.PAIR) and Kind.ADJECTIVE in kinds:
-        return True
-    return last_entry.kind is Kind.ADJECTIVE and entry.kind is Kind.ADJECTIVE
-
-
-def _resolve_group(
-    sentence: Sentence,
-    group: list[tuple[Match, Entry]],
-    published: date | None,
-    context: _Context,
-    location: Location | None,
-) -> list[Actor]:
-    """One actor from a run of adjacent mentions: title, counterpart, adjective, name."""
-    start, end = group[0][0].start, group[-1][0].end
-    text = sentence.display(start, end)
-    kinds = [entry.kind for _, entry in group]
-    dative = (group[0][0].prefix in _DATIVE and not _possessor(sentence, group[0][0].start)) or _addressed(
-        sentence, group[0][0].start
-    )
-    if Kind.PAIR in kinds and not set(kinds) & _NAMED:
-        conjoined = group[0][0].prefix.startswith("و")
-        return [
-            replace(a, text=text, start=start, end=end, dative=dative, paired=True, conjoined=conjoined)
-            for a in context.pair()
-        ]
-    best: tuple[str, str, str | None] | None = None
-    strong = False
-    sector: str | None = None
-    for _, entry in group:
-        if entry.kind in (Kind.TITLE, Kind.COUNTERPART):
-            sector = entry.sector or sector
-            strong = True  # an office-holder: "نظيره الفرنسي", "الرئيس الروسي"
-            continue
-        resolved = _actor_of(entry, published)
-        if resolved is None:
-            continue
-        if entry.kind is Kind.PERSON or best is None:
-            best = resolved
-        strong = strong or entry.kind is not Kind.ADJECTIVE
-    if best is None:
-        generic = _generic(group, context, location)
-        if generic is None:
-            return []
-        return [
-            replace(
-                generic,
-                text=text,
-                start=start,
-                end=end,
-                dative=dative,
-                conjoined=group[0][0].prefix.startswith("و"),
-            )
-        ]
-    code, name, own_sector = best
-    if kinds[0] is Kind.ADJECTIVE and len(kinds) == 1:
-        strong = False  # "طائرة روسية": an adjective on some other noun
-    lead = _WORDS.findall(sentence.matching[max(0, start - 30) : start])[-3:]
-    only_organization = all(e.kind is Kind.ORGANIZATION for _, e in group)
-    venue = only_organization and any(word in _VENUE for word in lead)  # "قمة آسيان", "القمة السنوية لرابطة"
-    conjoined = group[0][0].prefix.startswith("و")
-    return [
-        Actor(
-            code,
-            name,
-            own_sector or sector,
-            text,
-            start,
-            end,
-            strong,
-            dative,
-            venue=venue,
-            conjoined=conjoined,
-        )
-    ]
-
-
-_SOURCES = frozenset(
-    {
-        "بيان",
-        "البيان",
-        "الختامي",
-        "المتحدث",
-        "الناطق",
-        "باسم",
-        "وزاره",
-        "رييس",
-        "الامين",
-        "العام",
-        "مجلس",
-        "وزير",
-        "قاده",
-        "قوات",
-        "جيش",
-        "سفاره",
-        "السفاره",
-        "مكتب",
-        "الاعلامي",
-    }
-)
-
-
-def _addressed(sentence: Sentence, start: int) -> bool:
-    """ "بعث برسالة إلى الرئيس بوتين": the one written or spoken to."""
-    before = _WORDS.findall(sentence.matching[max(0, start - 8) : start])
-    return bool(before) and before[-1] in ("الي", "لدي")
-
-
-def _possessor(sentence: Sentence, start: int) -> bool:
-    """ "البيان الختامي لمجلس التعاون": the لـ marks whose statement it is, not to whom it is addressed."""
-    before = _WORDS.findall(sentence.matching[max(0, start - 16) : start])
-    return bool(before) and before[-1] in _SOURCES
-
-
-def _generic(group: list[tuple[Match, Entry]], context: _Context, location: Location | None) -> Actor | None:
-    """Unnamed actors ("الإرهابيون", "المتظاهرون", "قوات الأمن"): the group or state the article ties
-    them to, else UNK with their sector."""
-    title = next((entry for _, entry in group if entry.kind is Kind.TITLE), None)
-    if title is None or title.role not in _GENERIC_ROLES:
-        return None
-    sector = title.sector or "UNK"
-    if title.role == "organization_anaphor":  # "المجلس", "الجامعة": the organisation named before
-        named = [a for a in context.recent if a.sector == "IGO"]
-        return replace(named[-1], strong=True) if named else None
-    if title.role == "insurgents":
-        armed = context.armed_group()
-        if armed is not None:
-            return Actor(armed.code, armed.name, armed.sector, "", 0, 0, True)
-        return Actor("UNK", "unidentified armed group", sector, "", 0, 0, True)
-    if location is not None:
-        return Actor(location.country, location.country, sector, "", 0, 0, True)
-    if context.home is not None:
-        return Actor(context.home, context.home, sector, "", 0, 0, True)
-    return Actor("UNK", f"unidentified ({sector})", sector, "", 0, 0, False)
-
-
-def _home(dateline: str | None, lexicon: Lexicon) -> str | None:
-    """The state a dateline's place belongs to ("بغداد" → IRQ); the first place of "موسكو-واشنطن"."""
-    if not dateline:
-        return None
-    matching, _ = matching_with_index(dateline)
-    for match in lexicon.find(matching):
-        entry = match.first(Kind.CAPITAL, Kind.PLACE, Kind.COUNTRY)
-        if entry is not None and entry.code:
-            return entry.code
-    return None
-
-
-# -- events ------------------------------------------------------------------------------------------
 
 
 _DENIALS = ("نفي", "نفت", "ينفي", "تنفي", "نفيا", "ونفي", "ونفت")
@@ -458,7 +150,7 @@ def _anaphoric(trigger: Match, actors: list[Actor]) -> bool:
 def _purpose_start(sentence: Sentence, trigger: Match, subject: list[Actor]) -> int | None:
     """Where the requested action begins after a request verb (and its subject): at إلى / على / بالـ."""
     start = max([trigger.end] + [a.end for a in subject if a.start >= trigger.end])
-    for found in _WORDS.finditer(sentence.matching, start):
+    for found in WORDS.finditer(sentence.matching, start):
         word = found.group()
         if word in ("الي", "علي") or word.startswith(("بال", "لل")):
             return found.start()
@@ -481,7 +173,7 @@ def _content_of_request(sentence: Sentence, matches: list[Match], trigger: Match
 def _introduced_as_purpose(sentence: Sentence, trigger: Match) -> bool:
     if trigger.prefix.endswith(("ب", "بال", "لل")):
         return True
-    before = _WORDS.findall(sentence.matching[max(0, trigger.start - 8) : trigger.start])
+    before = WORDS.findall(sentence.matching[max(0, trigger.start - 8) : trigger.start])
     return bool(before) and before[-1] in ("الي", "علي")
 
 
@@ -503,24 +195,6 @@ def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     return any(match.first(Kind.FUTURE) and abs(match.start - trigger.start) <= _WINDOW for match in matches)
 
 
-def _location(sentence: Sentence, matches: list[Match], home: str | None = None) -> Location | None:
-    for match in matches:
-        entry = match.first(Kind.PLACE)
-        if entry is None or entry.place is None or not _is_place_use(sentence, match):
-            continue
-        if match.first(Kind.PERSON, Kind.ORGANIZATION):
-            continue
-        at_home = [
-            e for e in match.entries if e.kind is Kind.PLACE and e.code == home and e.place is not None
-        ]
-        if at_home:
-            entry = at_home[0]  # the article's own country wins a shared name
-        assert entry.place is not None
-        place: Place = entry.place
-        return Location(place.name, place.country, place.lat or None, place.lon or None, place.geonameid)
-    return None
-
-
 def _subject_and_objects(
     actors: list[Actor], trigger: Match, sentence: Sentence
 ) -> tuple[list[Actor], list[Actor], list[Actor]]:
@@ -531,7 +205,7 @@ def _subject_and_objects(
     datives = [a for a in before if a.dative]
     candidates = [a for a in before if not a.dative]
     subject = _last_coordinated([a for a in candidates if a.strong] or candidates, sentence)
-    lead = _WORDS.findall(
+    lead = WORDS.findall(
         sentence.matching[max(0, trigger.start - 20) : trigger.start + len(trigger.prefix) + 8]
     )
     if any(word in _PARTICIPLES for word in lead) or trigger.form in _PARTICIPLES:
@@ -588,19 +262,11 @@ def _first_coordinated(actors: list[Actor], sentence: Sentence) -> list[Actor]:
     return chosen
 
 
-def _distinct(actors: list[Actor]) -> list[Actor]:
-    seen: dict[str, Actor] = {}
-    for actor in actors:
-        if actor.code not in seen or (actor.strong and not seen[actor.code].strong):
-            seen[actor.code] = actor
-    return list(seen.values())
-
-
 def _events(
-    sentence: Sentence, matches: list[Match], actors: list[Actor], context: _Context, published: date | None
+    sentence: Sentence, matches: list[Match], actors: list[Actor], context: Context, published: date | None
 ) -> list[Event]:
     events = []
-    location = _location(sentence, matches, context.home)
+    location = find_location(sentence, matches, context.home)
     sidelines = any(m.first(Kind.SIDELINES) for m in matches)
     day, precision = resolve_date(sentence.text, published)
     contexts = tuple(sorted({v for k, v in _CONTEXTS.items() if k in sentence.matching}))
@@ -618,8 +284,8 @@ def _events(
         if event_type == "CONSULT" and _future(sentence, matches, match):
             event_type, mode, frame = "AGREE", None, "symmetric"
         continued = bool(
-            _WORDS.findall(sentence.matching[:12])[:1]
-            and _WORDS.findall(sentence.matching)[0] in _CONTINUATIONS
+            WORDS.findall(sentence.matching[:12])[:1]
+            and WORDS.findall(sentence.matching)[0] in _CONTINUATIONS
         )
         if not subject and continued and context.speaker is not None and frame != "symmetric":
             subject = [context.speaker]
@@ -685,7 +351,7 @@ def _participants(
     objects: list[Actor],
     partners: list[Actor],
     location: Location | None,
-    context: _Context,
+    context: Context,
     *,
     meeting: bool = False,
     continued: bool = False,
@@ -694,15 +360,15 @@ def _participants(
 ) -> tuple[list[Actor], list[Actor]] | None:
     strong_objects = [a for a in objects if a.strong] or objects
     if frame == "symmetric":
-        everyone = _distinct([a for a in subject + partners if a.strong and not a.paired])
+        everyone = distinct([a for a in subject + partners if a.strong and not a.paired])
         if len(everyone) < 2 and meeting:  # "التقى X Y": the object is the other side
-            everyone = _distinct(
+            everyone = distinct(
                 everyone + [a for a in _first_group(objects, sentence) if a.strong and not a.paired]
             )
         if len(everyone) < 2:
-            everyone = _distinct(everyone + [a for a in subject + partners if a.paired])
+            everyone = distinct(everyone + [a for a in subject + partners if a.paired])
         if len(everyone) < 2 and meeting and continued and context.speaker is not None:
-            everyone = _distinct([context.speaker, *everyone])  # "وذكر خلال اجتماع مع ميدفيديف"
+            everyone = distinct([context.speaker, *everyone])  # "وذكر خلال اجتماع مع ميدفيديف"
         return (everyone, []) if len(everyone) >= 2 else None
     if frame == "reception":
         if noun:  # "كان في استقباله الرئيس اللبناني": the host follows; the visitor was named before
@@ -733,7 +399,7 @@ def _first_group(actors: list[Actor], sentence: Sentence) -> list[Actor]:
 
 
 def _directed(doers: list[Actor], receivers: list[Actor]) -> tuple[list[Actor], list[Actor]] | None:
-    doers = _distinct([a for a in doers if a.strong] or doers)
+    doers = distinct([a for a in doers if a.strong] or doers)
     codes = {a.code for a in doers}
-    receivers = [a for a in _distinct(receivers) if a.code not in codes and a.code != "UNK"]
+    receivers = [a for a in distinct(receivers) if a.code not in codes and a.code != "UNK"]
     return (doers, receivers) if doers else None

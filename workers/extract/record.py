@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workers.extract.engine import Actor, Event
+from workers.extract.actors import Actor
+from workers.extract.engine import Event
 
 
 def actor_record(actor: Actor) -> dict[str, Any]:
