@@ -121,3 +121,21 @@ def test_offsets_point_at_the_trigger_in_the_body() -> None:
 def test_a_ministry_is_not_a_visit() -> None:
     # "وزارة" in matching form reads و+زار+ه ("and he visited him"); its ة says otherwise.
     assert events("وأعلنت وزارة الخارجية الروسية في بيان أن موسكو ترحب بالمبادرة.") == []
+
+
+def test_an_armed_group_is_one_of_the_two_sides() -> None:
+    found = events(
+        "أطلقت الحكومة الصومالية وحركة الشباب اليوم عشرات المحتجزين. "
+        "ودعا المبعوث الأممي الطرفين إلى مواصلة الحوار."
+    )
+    assert ("REQUEST", None, ["UNO"], ["SHABAAB", "SOM"]) in summary(found)
+
+
+def test_what_a_request_asks_for_is_no_event_of_its_own() -> None:
+    found = events("وحث وزير الخارجية الأمريكي الجانبين على التهدئة والإسراع في الإفراج عن المعتقلين.")
+    assert [e.type for e in found] == ["REQUEST"]
+
+
+def test_a_detached_pronoun_object_is_the_one_just_named() -> None:
+    found = events("واتهمت الجامعة العربية إيران بالتدخل في شؤون المنطقة، مطالبة إياها بالكف عن ذلك.")
+    assert ("REQUEST", None, ["ARL"], ["IRN"]) in summary(found)

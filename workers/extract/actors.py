@@ -64,7 +64,11 @@ class Context:
         if self.last_pair:
             return self.last_pair
         for pool in (self.participants, self.recent):
-            sides = [a for a in pool if a.sector != "REB" and a.code != "UNK"]
+            known = [a for a in pool if a.code != "UNK"]
+            # states first; an armed group is a side only where fewer than two states were named
+            sides = [a for a in known if a.sector != "REB"]
+            if len(sides) < 2:
+                sides = known
             if len(sides) >= 2:
                 return sides[-2:]
         return []

@@ -23,8 +23,9 @@ _WINDOW = 160
 _WITH = ("مع", "بين", "ومع")
 # Active participles continue the main clause: "… أكد كاميرون …، معربا عن تعازيه": Cameron offers them.
 _PARTICIPLES = frozenset(
-    {"معربا", "داعيا", "مشيرا", "مؤكدا", "موكدا", "مطالبا", "محذرا", "معتبرا", "مضيفا", "منددا"}
-)
+    {"معربا", "داعيا", "مشيرا", "مؤكدا", "موكدا", "مطالبا", "محذرا", "معتبرا", "مضيفا", "منددا",
+     "معربه", "داعيه", "مشيره", "موكده", "مطالبه", "محذره", "معتبره", "مضيفه", "مندده"}
+)  # fmt: skip
 # Reporting verbs that continue the last speaker's words: "وتابع «سندمرهم»".
 _CONTINUATIONS = frozenset(
     {"وتابع", "واضاف", "وقال", "وذكر", "واكد", "وتابعت", "واضافت", "وقالت", "وذكرت", "واكدت"}
@@ -33,6 +34,8 @@ _CONTINUATIONS = frozenset(
 _RECIPIENT_WINDOW = 60
 # In VSO order the subject follows the verb closely.
 _VSO_WINDOW = 40
+# What was asked for runs this far after the request verb ("حث … على … والإسراع في الإفراج عن").
+_REQUEST_REACH = 100
 _NEED_RECIPIENT = frozenset(
     {("SUPPORT", "directed"), ("ACCUSE", "directed"), ("THREATEN", "directed"), ("SANCTION", "directed"),
      ("AID", "directed"), ("CONCEDE", "directed"), ("CONSULT", "visit"), ("CONSULT", "reception"),
@@ -115,6 +118,12 @@ _NOUN_TRIGGERS = frozenset(
 )  # fmt: skip
 
 
+def _pronoun_object(sentence: Sentence, trigger: Match) -> bool:
+    """Is the trigger's object a detached pronoun: "مطالبا إياها", "داعيا إياهم"?"""
+    following = WORDS.findall(sentence.matching[trigger.end : trigger.end + 12])
+    return bool(following) and following[0] in ("اياه", "اياها", "اياهم", "اياهما")
+
+
 def _is_noun(trigger: Match) -> bool:
     """A verbal noun ("لقاء", "المباحثات", "زيارة") rather than a verb ("التقى", "زار")."""
     form = trigger.form
@@ -167,7 +176,17 @@ def _content_of_request(sentence: Sentence, matches: list[Match], trigger: Match
             return True
         if match.end <= trigger.start and _is_noun(trigger) and _introduced_as_purpose(sentence, trigger):
             return True  # "طالبت … بالإفراج عن": the release is what is asked for
+        if match.end <= trigger.start and _is_noun(trigger) and _within_request(sentence, match, trigger):
+            return True  # "حث الطرفين على البناء … والإسراع في الإفراج عن": still what is asked for
     return False
+
+
+def _within_request(sentence: Sentence, request: Match, trigger: Match) -> bool:
+    """Is the noun inside the clause of what was asked for (after إلى / على, before any comma)?"""
+    between = sentence.matching[request.end : trigger.start]
+    if len(between) > _REQUEST_REACH or any(mark in between for mark in "،,؛:"):
+        return False
+    return bool({"الي", "علي"} & set(WORDS.findall(between)))
 
 
 def _introduced_as_purpose(sentence: Sentence, trigger: Match) -> bool:
@@ -265,7 +284,7 @@ def _first_coordinated(actors: list[Actor], sentence: Sentence) -> list[Actor]:
 def _events(
     sentence: Sentence, matches: list[Match], actors: list[Actor], context: Context, published: date | None
 ) -> list[Event]:
-    events = []
+    events: list[Event] = []
     location = find_location(sentence, matches, context.home)
     sidelines = any(m.first(Kind.SIDELINES) for m in matches)
     day, precision = resolve_date(sentence.text, published)
@@ -302,6 +321,9 @@ def _events(
             continue  # nobody known did it
         if event_type == "MOBILIZE":
             receivers = []  # forces are deployed, not deployed at someone
+        if not receivers and events and _pronoun_object(sentence, match):
+            doing = {a.code for a in doers}  # "اتهم … إيران …، مطالبا إياها": her, just named
+            receivers = [a for a in events[-1].recipients if a.code not in doing]
         if not receivers and match.form.endswith("هم") and event_type in ("THREATEN", "ASSAULT", "ACCUSE"):
             them = [a for a in reversed(context.recent) if a.code not in {d.code for d in doers}]
             receivers = them[:1]  # "سندمرهم": "them" are the last others named
