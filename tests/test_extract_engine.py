@@ -139,3 +139,13 @@ def test_what_a_request_asks_for_is_no_event_of_its_own() -> None:
 def test_a_detached_pronoun_object_is_the_one_just_named() -> None:
     found = events("واتهمت الجامعة العربية إيران بالتدخل في شؤون المنطقة، مطالبة إياها بالكف عن ذلك.")
     assert ("REQUEST", None, ["ARL"], ["IRN"]) in summary(found)
+
+
+def test_the_word_city_is_not_medina() -> None:
+    (event,) = events("والتقى وزير الخارجية الروسي نظيره التركي في مدينة دوما.")
+    assert event.location is not None and event.location.country == "SYR"
+
+
+def test_a_state_relief_agency_codes_its_state() -> None:
+    found = events("سلم مركز الملك سلمان للإغاثة أمس 500 سلة غذائية للنازحين اليمنيين.")
+    assert ("AID", None, ["SAU"], ["YEM"]) in summary(found)
