@@ -77,6 +77,14 @@ def test_lexicon_finds(text: str, kind: Kind, code: str | None) -> None:
         assert any(e.code == code for e in entries)
 
 
+@pytest.mark.parametrize(
+    ("text", "negated"), [("ولم يلتق", True), ("فلن يلتقي", True), ("سلم المركز", False), ("بلم", False)]
+)
+def test_a_negation_particle_takes_only_a_conjunction(text: str, negated: bool) -> None:
+    matches = default_lexicon().find(normalize_for_matching(text))
+    assert any(m.first(Kind.NEGATION) for m in matches) is negated
+
+
 def test_a_name_given_to_two_owners_is_refused() -> None:
     builder = _Builder()
     builder.add("روسيا", Entry(Kind.COUNTRY, "RUS"), "test", "state", "RUS")
