@@ -78,7 +78,8 @@ def test_lexicon_finds(text: str, kind: Kind, code: str | None) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "negated"), [("ولم يلتق", True), ("فلن يلتقي", True), ("سلم المركز", False), ("بلم", False)]
+    ("text", "negated"),
+    [("ولم يلتق", True), ("فلن يلتقي", True), ("سلم المركز", False), ("بلم", False), ("لعدم التزامه", True)],
 )
 def test_a_negation_particle_takes_only_a_conjunction(text: str, negated: bool) -> None:
     matches = default_lexicon().find(normalize_for_matching(text))

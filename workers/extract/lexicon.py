@@ -138,7 +138,7 @@ _PROCLITICS = (
     "س", "وس", "فس", "وك",
 )  # fmt: skip
 _VERB_PROCLITICS = frozenset({"", "و", "ف", "س", "وس", "فس", "ل", "ول", "فل"})
-_PARTICLE_PROCLITICS = frozenset({"", "و", "ف"})  # "ولم", "فلن"; "سلم" is a verb, not س + لم
+_PARTICLE_PROCLITICS = frozenset({"", "و", "ف"})  # "ولم", "فلن"; "سلم" is a verb, not س + لم (but "لعدم")
 _ENCLITICS = ("", "ه", "ها", "هما", "هم", "هن", "ك", "كم", "نا", "ي")
 _LETTER = re.compile(r"\w")
 
@@ -166,7 +166,7 @@ class Lexicon:
             kinds = {e.kind for e in entries}
             if kinds <= {Kind.TRIGGER} and prefix not in _VERB_PROCLITICS and len(form) <= 3:
                 continue  # a short verb after بـ/كـ/الـ is another word: "بحث" is not "حث"
-            if kinds <= {Kind.NEGATION} and prefix not in _PARTICLE_PROCLITICS:
+            if kinds <= {Kind.NEGATION} and prefix not in _PARTICLE_PROCLITICS and len(form) <= 2:
                 continue
             if not _boundary_after(
                 text, end, allow_suffix=bool(kinds & {Kind.TRIGGER, Kind.TITLE}), marbuta=marbuta
