@@ -149,3 +149,18 @@ def test_the_word_city_is_not_medina() -> None:
 def test_a_state_relief_agency_codes_its_state() -> None:
     found = events("سلم مركز الملك سلمان للإغاثة أمس 500 سلة غذائية للنازحين اليمنيين.")
     assert ("AID", None, ["SAU"], ["YEM"]) in summary(found)
+
+
+def test_summoning_another_states_ambassador_is_a_protest() -> None:
+    found = events("واستدعت وزارة الخارجية الفرنسية أمس السفير الإيراني في باريس.")
+    assert ("ACCUSE", "disapprove", ["FRA"], ["IRN"]) in summary(found)
+
+
+def test_recalling_ones_own_ambassador_is_not_summoning_anothers() -> None:
+    found = events("وقررت الحكومة الفرنسية استدعاء سفيرها لدى إيران للتشاور.")
+    assert not [e for e in found if e.type == "ACCUSE"]
+
+
+def test_a_detention_named_as_a_reason_is_no_new_event() -> None:
+    found = events("وقال وزير الخارجية البريطاني إنه لا يرى أي أساس لاحتجازه في إيران.")
+    assert not [e for e in found if e.type == "COERCE"]

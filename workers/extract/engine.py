@@ -145,6 +145,12 @@ def _possessed(trigger: Match, sentence: Sentence) -> bool:
     return len(shown) > 3 and shown.endswith(("ه", "ها", "هما", "هم")) and not shown.endswith("ة")
 
 
+def _pronoun_suffix(sentence: Sentence, trigger: Match) -> bool:
+    """Does a pronoun follow the trigger inside its word: "لاحتجازه", "باعتقالهم"?"""
+    rest = WORDS.match(sentence.matching, trigger.end)
+    return rest is not None and rest.group() in ("ه", "ها", "هما", "هم", "هن")
+
+
 def _anaphoric(trigger: Match, actors: list[Actor]) -> bool:
     """ "الاجتماع", "اللقاء" with nobody named after them point back to an event already told."""
     entry = trigger.first(Kind.TRIGGER)
@@ -296,6 +302,8 @@ def _events(
         trigger: Trigger = entry.trigger
         if _anaphoric(match, actors) or _content_of_request(sentence, matches, match):
             continue
+        if _pronoun_suffix(sentence, match) and match.prefix in ("ل", "ب", "ول", "وب"):
+            continue  # "لا أساس لاحتجازه": his detention, told before, as a reason or object
         if trigger.requires and not _required_words_before(sentence, match, trigger.requires):
             continue
         subject, objects, partners = _subject_and_objects(actors, match, sentence)
