@@ -164,3 +164,8 @@ def test_recalling_ones_own_ambassador_is_not_summoning_anothers() -> None:
 def test_a_detention_named_as_a_reason_is_no_new_event() -> None:
     found = events("وقال وزير الخارجية البريطاني إنه لا يرى أي أساس لاحتجازه في إيران.")
     assert not [e for e in found if e.type == "COERCE"]
+
+
+def test_police_without_the_article_are_the_states_police() -> None:
+    found = events("وأعلنت قيادة شرطة الأنبار اعتقال ثلاثة عناصر من تنظيم داعش في الرمادي.")
+    assert ("COERCE", "arrest", ["IRQ"], ["ISIL"]) in summary(found)
