@@ -169,3 +169,13 @@ def test_a_detention_named_as_a_reason_is_no_new_event() -> None:
 def test_police_without_the_article_are_the_states_police() -> None:
     found = events("وأعلنت قيادة شرطة الأنبار اعتقال ثلاثة عناصر من تنظيم داعش في الرمادي.")
     assert ("COERCE", "arrest", ["IRQ"], ["ISIL"]) in summary(found)
+
+
+def test_a_nationality_word_after_a_definite_title_is_a_given_name() -> None:
+    found = events("وانتقد الأمير تركي الفيصل إيران بشدة.")
+    assert all("TUR" not in [a.code for a in e.actors] for e in found)
+
+
+def test_an_indefinite_nationality_adjective_still_codes_its_state() -> None:
+    found = events("وانتقد مسؤول تركي إيران بشدة.")
+    assert ("ACCUSE", "disapprove", ["TUR"], ["IRN"]) in summary(found)

@@ -130,6 +130,8 @@ def find_actors(
             continue
         if entry.kind in (Kind.COUNTRY, Kind.METONYM) and is_place_use(sentence, match):
             continue  # "في سورية", "في قصر الاتحادية": where, not who
+        if entry.kind is Kind.ADJECTIVE and _given_name(sentence, match):
+            continue
         pieces.append((match, entry))
     actors: list[Actor] = []
     group: list[tuple[Match, Entry]] = []
@@ -141,6 +143,15 @@ def find_actors(
     if group:
         actors.extend(_resolve_group(sentence, group, published, context, location))
     return actors
+
+
+def _given_name(sentence: Sentence, match: Match) -> bool:
+    """An indefinite nationality word after a definite one is no adjective of it but a given name:
+    "العقيد الركن تركي المالكي", "الأمير تركي الفيصل" (an adjective agrees: "الرئيس التركي")."""
+    if "ال" in match.prefix or match.form.startswith("ال"):
+        return False
+    before = WORDS.findall(sentence.matching[max(0, match.start - 20) : match.start])
+    return bool(before) and before[-1].startswith(("ال", "وال")) and len(before[-1]) > 3
 
 
 _NAMED = frozenset(
@@ -158,6 +169,8 @@ def _starts_new_actor(group: list[tuple[Match, Entry]], match: Match, entry: Ent
         return False  # "الأمين العام للأمم المتحدة بان كي مون"
     if entry.kind in _NAMED and kinds & _NAMED:
         return True  # two names are two actors
+    if entry.kind in (Kind.COUNTRY, Kind.CAPITAL) and last_entry.kind is Kind.ADJECTIVE:
+        return True  # "انتقد مسؤول تركي إيران": the state after a nationality is the object
     if entry.kind in (Kind.TITLE, Kind.COUNTERPART, Kind.PAIR) and kinds & _NAMED:
         return True  # "… فلاديمير بوتين" then "رئيس الوزراء البريطاني"
     if entry.kind in (Kind.COUNTERPART, Kind.PAIR) and Kind.ADJECTIVE in kinds:
