@@ -179,3 +179,11 @@ def test_a_nationality_word_after_a_definite_title_is_a_given_name() -> None:
 def test_an_indefinite_nationality_adjective_still_codes_its_state() -> None:
     found = events("وانتقد مسؤول تركي إيران بشدة.")
     assert ("ACCUSE", "disapprove", ["TUR"], ["IRN"]) in summary(found)
+
+
+def test_rejecting_the_agreement_is_aimed_at_those_who_signed_it() -> None:
+    found = events(
+        "ووقع وزيرا خارجية قبرص واليونان اليوم اتفاقا لتعيين الحدود البحرية. "
+        "ورفضت وزارة الخارجية التركية الاتفاق واعتبرته باطلا."
+    )
+    assert ("REJECT", None, ["TUR"], ["CYP", "GRC"]) in summary(found)

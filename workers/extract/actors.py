@@ -35,6 +35,7 @@ class Context:
     participants: list[Actor] = field(default_factory=list)  # of the events told so far
     speaker: Actor | None = None  # who spoke last: "وتابع …" continues their words
     last_pair: list[Actor] = field(default_factory=list)
+    parties: list[Actor] = field(default_factory=list)  # of the last agreement told: "الاتفاق" later
 
     def note(self, actors: list[Actor]) -> None:
         for actor in actors:

@@ -9,6 +9,7 @@ AGREE. Within an article the same event stated twice is kept once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -85,6 +86,8 @@ def extract(body: str, lexicon: Lexicon, published: date | None, dateline: str |
             context.took_part(
                 list(event.actors + event.recipients), meeting=event.type in ("CONSULT", "AGREE")
             )
+            if event.type in ("AGREE", "SUPPORT") and not event.recipients and len(event.actors) >= 2:
+                context.parties = list(event.actors)  # who signed or agreed: "رفضت أنقرة الاتفاق"
             kept = events.get(event.key())
             if kept is None:
                 events[event.key()] = event
@@ -116,6 +119,15 @@ _NOUN_TRIGGERS = frozenset(
     {"لقاء", "اجتماع", "اتصال", "هجوم", "قصف", "تفجير", "اعتقال", "انسحاب", "اغتيال", "احتجاج", "اعتصام",
      "تنسيق", "توقيع", "تهديد", "اتفاق", "استقبال", "اضراب", "حشد"}
 )  # fmt: skip
+
+
+_AGREEMENT_WORDS = frozenset({"الاتفاق", "الاتفاقيه", "الاتفاقات", "الاتفاقيات", "المذكره"})
+
+
+def _names_the_agreement(sentence: Sentence, trigger: Match) -> bool:
+    """Is the trigger's object an agreement told before: "رفضها الاتفاق", "رفض الاتفاقية"?"""
+    clause = re.split(r"[،,؛:]", sentence.matching[trigger.end : trigger.end + 60])[0]
+    return bool(set(WORDS.findall(clause)[:6]) & _AGREEMENT_WORDS)  # after the subject in VSO
 
 
 def _pronoun_object(sentence: Sentence, trigger: Match) -> bool:
@@ -329,6 +341,9 @@ def _events(
             continue  # nobody known did it
         if event_type == "MOBILIZE":
             receivers = []  # forces are deployed, not deployed at someone
+        if not receivers and event_type in ("REJECT", "ACCUSE") and _names_the_agreement(sentence, match):
+            doing = {a.code for a in doers}
+            receivers = [a for a in context.parties if a.code not in doing]
         if not receivers and events and _pronoun_object(sentence, match):
             doing = {a.code for a in doers}  # "اتهم … إيران …، مطالبا إياها": her, just named
             receivers = [a for a in events[-1].recipients if a.code not in doing]
