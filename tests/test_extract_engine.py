@@ -187,3 +187,16 @@ def test_rejecting_the_agreement_is_aimed_at_those_who_signed_it() -> None:
         "ورفضت وزارة الخارجية التركية الاتفاق واعتبرته باطلا."
     )
     assert ("REJECT", None, ["TUR"], ["CYP", "GRC"]) in summary(found)
+
+
+def test_a_football_match_is_no_political_event() -> None:
+    found = events(
+        "وشن المنتخب الجزائري هجمات متتالية في الشوط الثاني على مرمى المنتخب المغربي. "
+        "ويلتقي المنتخب الوطني نظيره التونسي في المباراة المقبلة."
+    )
+    assert found == []
+
+
+def test_the_president_elect_is_no_football_team() -> None:
+    found = events("وانتقد الرئيس الأمريكي المنتخب الصين بشدة.")
+    assert summary(found) == [("ACCUSE", "disapprove", ["USA"], ["CHN"])]

@@ -303,6 +303,8 @@ def _events(
     sentence: Sentence, matches: list[Match], actors: list[Actor], context: Context, published: date | None
 ) -> list[Event]:
     events: list[Event] = []
+    if any(m.first(Kind.SPORT) for m in matches):
+        return events
     location = find_location(sentence, matches, context.home)
     sidelines = any(m.first(Kind.SIDELINES) for m in matches)
     day, precision = resolve_date(sentence.text, published)
