@@ -200,3 +200,8 @@ def test_a_football_match_is_no_political_event() -> None:
 def test_the_president_elect_is_no_football_team() -> None:
     found = events("وانتقد الرئيس الأمريكي المنتخب الصين بشدة.")
     assert summary(found) == [("ACCUSE", "disapprove", ["USA"], ["CHN"])]
+
+
+def test_a_visitors_own_leader_named_after_the_visit_is_not_the_host() -> None:
+    found = events("ووصل وزير الخارجية المصري إلى بكين أمس في زيارة رسمية، حاملا رسالة من الرئيس المصري.")
+    assert ("CONSULT", "visit", ["EGY"], ["CHN"]) in summary(found)

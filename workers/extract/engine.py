@@ -429,8 +429,9 @@ def _participants(
     if frame == "visit":
         if not subject:
             return None
-        hosts = strong_objects[:2]
-        if not hosts and location is not None:
+        visitors = {a.code for a in subject}
+        hosts = [a for a in strong_objects if a.code not in visitors][:2]  # not the visitor's own
+        if not hosts and location is not None and location.country not in visitors:
             hosts = [Actor(location.country, location.country, "GOV", location.name, 0, 0)]
         return _directed(subject, hosts) if hosts else None
     if not subject:
