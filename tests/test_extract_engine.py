@@ -205,3 +205,13 @@ def test_the_president_elect_is_no_football_team() -> None:
 def test_a_visitors_own_leader_named_after_the_visit_is_not_the_host() -> None:
     found = events("ووصل وزير الخارجية المصري إلى بكين أمس في زيارة رسمية، حاملا رسالة من الرئيس المصري.")
     assert ("CONSULT", "visit", ["EGY"], ["CHN"]) in summary(found)
+
+
+def test_a_claim_denied_in_its_own_sentence_is_no_event() -> None:
+    found = events("وزعمت صحيفة أن أردوغان طلب من بوتين وقف الغارات، وهو ما نفاه الكرملين.")
+    assert not [e for e in found if e.type == "REQUEST"]
+
+
+def test_what_someone_used_to_do_is_no_event() -> None:
+    assert events("واعتاد وزير الخارجية الفرنسي أن يزور لبنان مرتين في العام.") == []
+    assert events("ودأب الرئيس الفرنسي على زيارة بيروت كل عام.") == []

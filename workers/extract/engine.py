@@ -115,6 +115,8 @@ def _without_visit_meetings(events: list[Event]) -> list[Event]:
 
 
 _DENIALS = ("نفي", "نفت", "ينفي", "تنفي", "نفيا", "ونفي", "ونفت")
+# A claim reported and then denied in its own sentence: "… طلب من بوتين …، وهو ما نفاه بيسكوف".
+_DENIED_AFTER = ("ما نفاه", "ما نفته", "ما نفوه", "الذي نفاه", "الذي نفته", "ما نفياه")
 _NOUN_TRIGGERS = frozenset(
     {"لقاء", "اجتماع", "اتصال", "هجوم", "قصف", "تفجير", "اعتقال", "انسحاب", "اغتيال", "احتجاج", "اعتصام",
      "تنسيق", "توقيع", "تهديد", "اتفاق", "استقبال", "اضراب", "حشد"}
@@ -218,7 +220,12 @@ def _negated(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     reach = 40 if _is_noun(trigger) else 12  # "لم يعقد ولي العهد أي لقاء" reaches further than "لم يلتق"
     if any(match.first(Kind.NEGATION) and 0 <= trigger.start - match.end <= reach for match in matches):
         return True
-    return any(word in _DENIALS for word in sentence.matching[: trigger.start].split())  # "نفى … أن يكون"
+    habit = _WINDOW // 2  # "اعتاد وزير الخارجية الفرنسي أن يزور": the habit governs the whole clause
+    if any(match.first(Kind.HABITUAL) and 0 <= trigger.start - match.end <= habit for match in matches):
+        return True
+    if any(word in _DENIALS for word in sentence.matching[: trigger.start].split()):
+        return True  # "نفى … أن يكون"
+    return any(denial in sentence.matching[trigger.end :] for denial in _DENIED_AFTER)
 
 
 def _required_words_before(sentence: Sentence, trigger: Match, words: tuple[str, ...]) -> bool:
@@ -429,9 +436,9 @@ def _participants(
     if frame == "visit":
         if not subject:
             return None
-        visitors = {a.code for a in subject}
-        hosts = [a for a in strong_objects if a.code not in visitors][:2]  # not the visitor's own
-        if not hosts and location is not None and location.country not in visitors:
+        visiting = {a.code for a in subject}
+        hosts = [a for a in strong_objects if a.code not in visiting][:2]  # not the visitor's own
+        if not hosts and location is not None and location.country not in visiting:
             hosts = [Actor(location.country, location.country, "GOV", location.name, 0, 0)]
         return _directed(subject, hosts) if hosts else None
     if not subject:

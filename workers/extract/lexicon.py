@@ -60,6 +60,7 @@ class Kind(StrEnum):
     SIDELINES = "sidelines"
     COUNTERPART = "counterpart"
     PAIR = "pair"
+    HABITUAL = "habitual"  # "اعتاد زيارة": what someone used to do, not one event
     SPORT = "sport"  # a sentence about a match: its "attacks" and "meetings" are no political events
     EXCLUDED = "excluded"  # a phrase that contains a name but means something else ("أمريكا اللاتينية")
 
@@ -403,7 +404,7 @@ def _load_triggers(builder: _Builder) -> None:
 
 def _load_cues(builder: _Builder) -> None:
     cues = _yaml(LEXICON_DIR / "cues.yaml")
-    for key in ("negation", "future", "sidelines", "counterpart", "pair", "sport"):
+    for key in ("negation", "habitual", "future", "sidelines", "counterpart", "pair", "sport"):
         kind = Kind(key)
         for form in cues[key]:
             builder.add(form, Entry(kind), f"cues.yaml {key}", f"cue-{key}", key)
