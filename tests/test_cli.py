@@ -28,9 +28,11 @@ def marsad(
     )
 
 
-@pytest.mark.parametrize(
-    "command", ["up", "watch", "worker", "beat", "flower", "ingest", "clean", "status", "db"]
-)
+SERVICE_COMMANDS = ("up", "watch", "worker", "beat", "flower", "ingest", "status")
+IN_PROCESS_COMMANDS = ("clean", "extract", "eval", "similar")
+
+
+@pytest.mark.parametrize("command", [*SERVICE_COMMANDS, *IN_PROCESS_COMMANDS, "db"])
 def test_every_command_has_help(settings: Settings, command: str) -> None:
     result = marsad(settings, command, "--help")
     assert "Usage" in result.stdout

@@ -387,6 +387,36 @@ def extract(
         console.print(table)
 
 
+@app.command()
+def similar(
+    a: Annotated[Path | None, typer.Argument(help="An article file (any inbox format, one article).")] = None,
+    b: Annotated[Path | None, typer.Argument(help="The article file to compare it with.")] = None,
+    pairs: Annotated[
+        Path | None,
+        typer.Option("--pairs", help='A JSONL file of {"a": path, "b": path}: one JSON verdict a line.'),
+    ] = None,
+) -> None:
+    """How similar two articles are (MinHash over their normalised text) and whether they are
+    near-duplicates at DEDUPE_THRESHOLD. In-process: no services needed."""
+    from workers.dedupe.compare import compare, read_pairs
+    from workers.ingest.formats import Limits
+
+    settings = _settings()
+    limits = Limits(settings.max_file_bytes, settings.max_article_chars)
+    threshold = settings.dedupe_threshold
+    if pairs is None:
+        if a is None or b is None:
+            raise ConfigurationError("give two article files, or --pairs PAIRS.jsonl")
+        verdict = compare(a, b, limits, threshold)
+        shown = "duplicate" if verdict["duplicate"] else "not a duplicate"
+        console.print(f"similarity {verdict['similarity']:.3f} → {shown} (threshold {threshold:.2f})")
+        return
+    if a is not None or b is not None:
+        raise ConfigurationError("give either two article files or --pairs, not both")
+    for _, first, second in read_pairs(pairs):
+        print(json.dumps(compare(first, second, limits, threshold), ensure_ascii=False), flush=True)
+
+
 @app.command("eval")
 def evaluate_command(
     gold: Annotated[Path, typer.Argument(help="Gold events, one JSON object a line (EVENTS.md).")],

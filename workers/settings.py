@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     max_article_chars: int = Field(
         default=2_000_000, gt=0, description="Largest single article accepted, in characters."
     )
+    dedupe_threshold: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity (MinHash over 3-word shingles of the normalised text) at "
+        "or above which two articles are near-duplicates. Provisional: not yet calibrated on a labelled "
+        "set.",
+    )
     settle_seconds: float = Field(
         default=1.0,
         ge=0,
