@@ -19,7 +19,9 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     func,
@@ -214,6 +216,11 @@ class Article(Base):
     text_sha256: Mapped[str] = mapped_column(
         String(64), comment="SHA-256 of normalized_text: the exact-duplicate key."
     )
+    minhash: Mapped[bytes | None] = mapped_column(
+        LargeBinary,
+        comment="MinHash signature of normalized_text (128 little-endian uint32, 3-word shingles); "
+        "null when the text has no words or dedupe has not run.",
+    )
     deduplicated_at: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), comment="When the dedupe stage decided about it."
     )
@@ -244,12 +251,36 @@ class ArticleDuplicate(Base):
     canonical_article_id: Mapped[int] = mapped_column(
         BigInteger,
         ForeignKey("articles.id", ondelete="CASCADE"),
-        comment="The earliest article with the same text.",
+        comment="The canonical article: the first one decided with the same or nearly the same text.",
     )
     method: Mapped[str] = mapped_column(String(8), comment="exact (same normalised text) or near.")
     similarity: Mapped[float] = mapped_column(Float, comment="1.0 for exact; estimated Jaccard for near.")
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), comment="When the link was made."
+    )
+
+
+class ArticleBand(Base):
+    """One LSH band of a canonical article's MinHash signature: the near-duplicate index."""
+
+    __tablename__ = "article_bands"
+    __table_args__ = (
+        Index("ix_article_bands_hash", "hash", postgresql_include=["article_id"]),
+        {
+            "comment": "LSH index of canonical articles: an article sharing a (band, hash) with one "
+            "is a near-duplicate candidate."
+        },
+    )
+
+    article_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        comment="The canonical article.",
+    )
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True, comment="Band number, 0-41.")
+    hash: Mapped[int] = mapped_column(
+        BigInteger, comment="64-bit hash of the band number and the band's 3 signature values."
     )
 
 

@@ -8,6 +8,7 @@ Each test gets an empty schema (tables truncated) and an empty Redis database.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 import uuid
@@ -24,6 +25,7 @@ from sqlalchemy import make_url, text
 from db.migrate import upgrade
 from db.models import Base
 from db.session import Database
+from tests.helpers import stop_process
 from workers.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -209,3 +211,56 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
 
 
 MARSAD = [sys.executable, "-m", "workers.cli"]
+
+
+class Processes:
+    """Marsad child processes started by a test, logs in files, all stopped at the end."""
+
+    def __init__(self, settings: Settings, log_dir: Path, **env: str) -> None:
+        self.env = service_env(settings, **env)
+        self.log_dir = log_dir
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def start(self, name: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        log = (self.log_dir / f"{name}-{len(self.started)}.log").open("wb")
+        process = subprocess.Popen(
+            argv, env=self.env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.started.append(process)
+        return process
+
+    def watcher(self) -> subprocess.Popen[bytes]:
+        return self.start("watch", [*MARSAD, "watch"])
+
+    def worker(self, concurrency: int = 2, faulty: bool = False) -> subprocess.Popen[bytes]:
+        argv = [sys.executable, "-m", "tests.fault_worker"] if faulty else [*MARSAD, "worker"]
+        return self.start("worker", [*argv, f"--concurrency={concurrency}"])
+
+    def beat(self) -> subprocess.Popen[bytes]:
+        return self.start("beat", [*MARSAD, "beat"])
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
+            for p in sorted(self.log_dir.glob("*.log"))
+        )
+
+    def stop_all(self) -> None:
+        for process in self.started:
+            stop_process(process)
+
+
+@pytest.fixture
+def processes(settings: Settings, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    made: list[Processes] = []
+
+    def make(settings: Settings = settings, **env: str) -> Processes:
+        made.append(Processes(settings, tmp_path, **env))
+        return made[-1]
+
+    yield make
+    for p in made:
+        p.stop_all()
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        print("\n".join(p.logs() for p in made))

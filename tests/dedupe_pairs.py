@@ -145,3 +145,29 @@ def write_pairs(pairs: list[Pair], folder: Path) -> Path:
         lines.append(json.dumps({"a": a.name, "b": b.name, "duplicate": pair.duplicate, "kind": pair.kind}))
     (folder / "pairs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder / "pairs.jsonl"
+
+
+def vocabulary() -> list[str]:
+    """Every distinct Arabic word of the team's articles, sorted."""
+    words = {w for path in DOCS.glob("*.txt") for w in path.read_text(encoding="utf-8").split()}
+    return sorted(w for w in words if w.isalpha() and len(w) > 2)
+
+
+def random_article(rng: random.Random, words: list[str], paragraphs: int = 5, length: int = 40) -> str:
+    """An article of random words: a headline line, then paragraphs; unrelated to any other."""
+    title = " ".join(rng.choices(words, k=8))
+    return _join([title], [" ".join(rng.choices(words, k=length)) + "." for _ in range(paragraphs)])
+
+
+def synthetic_pairs(count: int, seed: int = 7) -> list[Pair]:
+    """`count` independent republication pairs: a random-word original and one transformed copy."""
+    rng = random.Random(seed)
+    words = vocabulary()
+    originals = [random_article(rng, words) for _ in range(count)]
+    kinds = sorted(TRANSFORMS)
+    pairs = []
+    for number, original in enumerate(originals):
+        kind = kinds[number % len(kinds)]
+        copy = TRANSFORMS[kind](original, rng, originals[:number] + originals[number + 1 :])
+        pairs.append(Pair(f"synthetic{number}~{kind}", original, copy, True, kind))
+    return pairs

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from db.models import Document, InboxFile
 from db.session import Database
@@ -162,3 +162,28 @@ def stop_process(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
     for member in family:
         with contextlib.suppress(psutil.NoSuchProcess):
             member.kill()
+
+
+def add_documents(database: Database, texts: Sequence[str], content_type: str = "text/plain") -> list[int]:
+    with database.session() as session:
+        file_id = session.execute(
+            insert(InboxFile)
+            .values(name="f.jsonl", path="/x/f.jsonl", sha256="0" * 64, size_bytes=1, status="processed")
+            .returning(InboxFile.id)
+        ).scalar_one()
+        return list(
+            session.execute(
+                insert(Document).returning(Document.id, sort_by_parameter_order=True),
+                [
+                    {
+                        "inbox_file_id": file_id,
+                        "content_type": content_type,
+                        "raw_content": t,
+                        "sha256": "0" * 64,
+                        "status": "queued",
+                        "raw_meta": {},
+                    }
+                    for t in texts
+                ],
+            ).scalars()
+        )

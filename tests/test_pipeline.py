@@ -8,42 +8,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
-from db.models import Article, ArticleDuplicate, Document, EventMention, InboxFile
+from db.models import Article, ArticleDuplicate, Document, EventMention
 from db.models import Event as EventRow
 from db.session import Database
-from tests.helpers import ARTICLES
+from tests.helpers import ARTICLES, add_documents
 from workers import pipeline
 from workers.pipeline import PIPELINE, run_document, run_documents
 from workers.reconcile import reconcile
 from workers.retry import claim_attempts
 from workers.status import DocumentStatus
-
-
-def add_documents(database: Database, texts: Sequence[str], content_type: str = "text/plain") -> list[int]:
-    with database.session() as session:
-        file_id = session.execute(
-            insert(InboxFile)
-            .values(name="f.jsonl", path="/x/f.jsonl", sha256="0" * 64, size_bytes=1, status="processed")
-            .returning(InboxFile.id)
-        ).scalar_one()
-        return list(
-            session.execute(
-                insert(Document).returning(Document.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "inbox_file_id": file_id,
-                        "content_type": content_type,
-                        "raw_content": t,
-                        "sha256": "0" * 64,
-                        "status": "queued",
-                        "raw_meta": {},
-                    }
-                    for t in texts
-                ],
-            ).scalars()
-        )
 
 
 def document(database: Database, document_id: int) -> Any:

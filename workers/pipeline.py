@@ -13,21 +13,25 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from db.models import Article, ArticleDuplicate, Document
 from db.session import Database
 from workers.clean import RawDocument, clean_document, cleaner_version
-from workers.dedupe import DuplicateVerdict, find_canonicals
+from workers.dedupe import ArticleKey, deduplicate
+from workers.dedupe.minhash import signature, to_bytes
 from workers.extract import ExtractInput, extract_events
 from workers.extract.store import replace_events
 from workers.retry import is_transient, record_failures
+from workers.settings import get_settings
 from workers.status import DocumentStatus
 
 log = logging.getLogger(__name__)
+ARTICLES = cast(Table, Article.__table__)  # Core table: per-row UPDATE parameters (executemany)
 
 
 @dataclass
@@ -101,13 +105,15 @@ def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
 
 def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     articles = session.execute(
-        select(Article.id, Article.text_sha256)
+        select(Article.id, Article.text_sha256, Article.normalized_text)
         .where(Article.document_id.in_(document_ids))
         .order_by(Article.id)
     ).all()
-    verdicts: dict[int, DuplicateVerdict] = find_canonicals(
-        session, [(a.id, a.text_sha256) for a in articles]
-    )
+    keys = []
+    for article in articles:
+        minhash = signature(article.normalized_text)
+        keys.append(ArticleKey(article.id, article.text_sha256, None if minhash.is_empty() else minhash))
+    verdicts = deduplicate(session, keys, get_settings().dedupe_threshold)
     if verdicts:
         session.execute(
             insert(ArticleDuplicate),
@@ -121,9 +127,16 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
                 for article_id, verdict in verdicts.items()
             ],
         )
-    session.execute(
-        update(Article).where(Article.id.in_([a.id for a in articles])).values(deduplicated_at=func.now())
-    )
+    if keys:
+        session.execute(
+            update(ARTICLES)
+            .where(ARTICLES.c.id == bindparam("key_id"))
+            .values(minhash=bindparam("key_minhash"), deduplicated_at=func.now()),
+            [
+                {"key_id": k.article_id, "key_minhash": None if k.minhash is None else to_bytes(k.minhash)}
+                for k in keys
+            ],
+        )
     return StepResult()
 
 
