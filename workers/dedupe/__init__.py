@@ -132,7 +132,8 @@ def _indexed_candidates(
         for article_id, minhash in session.execute(
             select(Article.id, Article.minhash).where(Article.id.in_(ids), Article.minhash.is_not(None))
         ):
-            stored[int(article_id)] = from_bytes(bytes(minhash))
+            if minhash is not None:  # filtered in SQL; the check is for the type
+                stored[int(article_id)] = from_bytes(minhash)
     return by_bucket, stored
 
 
