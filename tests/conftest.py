@@ -213,6 +213,20 @@ def service_env(settings: Settings, **extra: str) -> dict[str, str]:
 MARSAD = [sys.executable, "-m", "workers.cli"]
 
 
+def marsad(
+    settings: Settings, *args: str, check: bool = True, **env: str
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*MARSAD, *args],
+        env=service_env(settings, **env),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=check,
+    )
+
+
 class Processes:
     """Marsad child processes started by a test, logs in files, all stopped at the end."""
 

@@ -3,30 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from db.session import Database
-from tests.conftest import MARSAD, REPO, service_env
+from tests.conftest import marsad
 from tests.helpers import ARTICLES, PNG_BYTES, document_counts, jsonl_articles
 from workers.settings import Settings
-
-
-def marsad(
-    settings: Settings, *args: str, check: bool = True, **env: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*MARSAD, *args],
-        env=service_env(settings, **env),
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=check,
-    )
-
 
 SERVICE_COMMANDS = ("up", "watch", "worker", "beat", "flower", "ingest", "status")
 IN_PROCESS_COMMANDS = ("clean", "extract", "eval", "similar")

@@ -27,7 +27,12 @@ PAIRS = 200
 def feed_line(text: str, outlet: int) -> str:
     title, body = text.strip().split("\n\n", 1)
     return json.dumps(
-        {"title": title, "text": body, "source": f"outlet {outlet}", "url": f"https://outlet{outlet}.example/a"},
+        {
+            "title": title,
+            "text": body,
+            "source": f"outlet {outlet}",
+            "url": f"https://outlet{outlet}.example/a",
+        },
         ensure_ascii=False,
     )
 

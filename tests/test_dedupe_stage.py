@@ -3,18 +3,21 @@ the earliest article, skipped by extraction, and decided once under concurrency.
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from db.models import Article, ArticleBand, ArticleDuplicate, Document
 from db.session import Database
+from tests.conftest import marsad
 from tests.dedupe_pairs import DOCS, TRANSFORMS
 from tests.helpers import add_documents
 from workers.dedupe.minhash import BANDS, NUM_PERM
 from workers.pipeline import PIPELINE, run_document, run_documents
+from workers.settings import Settings
 
 FIRST, *REST = sorted(DOCS.glob("*.txt"))
 ORIGINAL = FIRST.read_text(encoding="utf-8")
@@ -122,3 +125,28 @@ def test_near_duplicates_decided_at_the_same_moment_leave_exactly_one_canonical(
     canonical = set(article_ids(database, docs)) - linked
     assert len(canonical) == 1
     assert {target for _, target, _ in found} == canonical
+
+
+def test_marsad_duplicates_lists_clusters_with_their_outlets(settings: Settings, database: Database) -> None:
+    texts = [ORIGINAL, republished("added paragraph"), republished("dropped paragraph"), OTHERS[0]]
+    docs = add_documents(database, texts)
+    with database.session() as session:
+        for number, doc_id in enumerate(docs):
+            session.execute(
+                update(Document)
+                .where(Document.id == doc_id)
+                .values(raw_meta={"source": f"outlet {number % 2}", "url": f"https://o{number}.example/x"})
+            )
+    run_documents(database, docs, max_attempts=3)
+    original, first_copy, second_copy, _ = article_ids(database, docs)
+
+    listed = marsad(settings, "duplicates", "--format", "jsonl").stdout
+    (cluster,) = [json.loads(line) for line in listed.splitlines()]
+    assert cluster["canonical"]["id"] == original and cluster["copies"] == 2
+    copies = [(d["id"], d["method"]) for d in cluster["duplicates"]]
+    assert copies == [(first_copy, "near"), (second_copy, "near")]
+    assert [d["url"] for d in cluster["duplicates"]] == ["https://o1.example/x", "https://o2.example/x"]
+    assert cluster["outlets"] == 2  # outlet 0 ran the original and the second copy
+    table = marsad(settings, "duplicates").stdout
+    assert str(original) in table and "near" in table
+    assert marsad(settings, "duplicates", "--min-copies", "3", "--format", "jsonl").stdout == ""

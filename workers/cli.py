@@ -417,6 +417,47 @@ def similar(
         print(json.dumps(compare(first, second, limits, threshold), ensure_ascii=False), flush=True)
 
 
+@app.command()
+def duplicates(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Clusters to list, largest first.")] = 20,
+    min_copies: Annotated[
+        int, typer.Option("--min-copies", min=1, help="Only clusters with at least this many copies.")
+    ] = 1,
+    output: Annotated[EventFormat, typer.Option("--format", help="table, or jsonl (one cluster a line).")] = (
+        EventFormat.TABLE
+    ),
+) -> None:
+    """Clusters of republished articles: each canonical article, its exact and near copies, and how many
+    outlets ran it."""
+    from db.session import Database
+    from workers.dedupe.clusters import duplicate_clusters
+
+    settings = _settings()
+    services = _services(settings)
+    try:
+        _ensure_schema(services.database_url)
+        clusters = duplicate_clusters(Database(services.database_url, pool_size=1), limit, min_copies)
+    finally:
+        services.close()
+    if output is EventFormat.JSONL:
+        for cluster in clusters:
+            print(json.dumps(cluster, ensure_ascii=False), flush=True)
+        return
+    if not clusters:
+        console.print("no duplicates yet")
+        return
+    table = Table("canonical", "title", "outlets", "copies: id method similarity source")
+    for cluster in clusters:
+        first = cluster["canonical"]
+        copies = "\n".join(
+            f"{c['id']} {c['method']} {c['similarity']:.3f} {c['source'] or c['url'] or ''}"
+            for c in cluster["duplicates"]
+        )
+        title = (first["title"] or "")[:60]
+        table.add_row(f"{first['id']} {first['source'] or ''}", title, str(cluster["outlets"]), copies)
+    console.print(table)
+
+
 @app.command("eval")
 def evaluate_command(
     gold: Annotated[Path, typer.Argument(help="Gold events, one JSON object a line (EVENTS.md).")],

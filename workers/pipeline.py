@@ -62,7 +62,9 @@ def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
             Document.content_type,
             Document.raw_meta,
             Document.file_modified_at,
-        ).where(Document.id.in_(document_ids))
+        )
+        .where(Document.id.in_(document_ids))
+        .order_by(Document.id)  # article ids follow arrival, so the earliest copy is canonical
     ).all()
     articles = []
     version = cleaner_version()
