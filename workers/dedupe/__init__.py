@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import LeanMinHash
-from sqlalchemy import and_, bindparam, exists, func, insert, select, text
+from sqlalchemy import and_, bindparam, exists, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger
+from sqlalchemy.types import BigInteger, SmallInteger
 
-from db.models import Article, ArticleBand, ArticleDuplicate
+from db.models import Article, ArticleDuplicate
 from workers.dedupe.minhash import band_hashes, estimate, from_bytes
 from workers.status import DuplicateMethod
 
@@ -33,6 +33,16 @@ __all__ = ["ArticleKey", "DuplicateVerdict", "deduplicate"]
 _LOCK = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(:keys) AS key").bindparams(
     bindparam("keys", type_=ARRAY(BigInteger))
 )
+_INDEX = text(
+    "INSERT INTO article_bands (article_id, band, hash) SELECT * FROM unnest(:ids, :bands, :hashes)"
+).bindparams(
+    bindparam("ids", type_=ARRAY(BigInteger)),
+    bindparam("bands", type_=ARRAY(SmallInteger)),
+    bindparam("hashes", type_=ARRAY(BigInteger)),
+)
+_CANDIDATES = text(
+    "SELECT hash, article_id FROM article_bands WHERE hash = ANY(:buckets) AND article_id <> ALL(:given)"
+).bindparams(bindparam("buckets", type_=ARRAY(BigInteger)), bindparam("given", type_=ARRAY(BigInteger)))
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,7 @@ def deduplicate(
     by_bucket, stored = _indexed_candidates(session, sorted(keys), given)
 
     verdicts: dict[int, DuplicateVerdict] = {}
-    new_bands: list[dict[str, int]] = []
+    new_bands: list[tuple[int, int, int]] = []
     for article in sorted(articles, key=lambda a: a.article_id):
         exact = by_hash.get(article.text_hash)
         if exact is not None:
@@ -92,9 +102,10 @@ def deduplicate(
             stored[article.article_id] = np.asarray(article.minhash.hashvalues, dtype="<u4")
             for band, bucket in enumerate(bands[article.article_id]):
                 by_bucket.setdefault(bucket, set()).add(article.article_id)
-                new_bands.append({"article_id": article.article_id, "band": band, "hash": bucket})
+                new_bands.append((article.article_id, band, bucket))
     if new_bands:
-        session.execute(insert(ArticleBand), new_bands)
+        ids, numbers, hashes = (list(column) for column in zip(*new_bands, strict=True))
+        session.execute(_INDEX, {"ids": ids, "bands": numbers, "hashes": hashes})
     return verdicts
 
 
@@ -118,11 +129,7 @@ def _indexed_candidates(
     session: Session, buckets: list[int], given: list[int]
 ) -> tuple[dict[int, set[int]], dict[int, np.ndarray]]:
     """Indexed articles in any of the buckets: bucket → article ids, and each article's signature."""
-    rows = session.execute(
-        select(ArticleBand.hash, ArticleBand.article_id).where(
-            ArticleBand.hash.in_(buckets), ArticleBand.article_id.not_in(given)
-        )
-    ).all()
+    rows = session.execute(_CANDIDATES, {"buckets": buckets, "given": given}).all()
     by_bucket: dict[int, set[int]] = {}
     for bucket, article_id in rows:
         by_bucket.setdefault(int(bucket), set()).add(int(article_id))
