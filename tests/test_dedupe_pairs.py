@@ -6,7 +6,7 @@ from collections import Counter
 
 from tests.dedupe_pairs import TRANSFORMS, build_pairs
 from workers.clean import RawDocument, clean_document
-from workers.dedupe.minhash import similarity
+from workers.dedupe.minhash import found_by_bands, signature, similarity
 from workers.settings import Settings
 
 
@@ -34,3 +34,16 @@ def test_the_default_threshold_reaches_precision_0_98_and_recall_0_95() -> None:
     wanted_total = sum(wanted for _, wanted in verdicts)
     assert true_positives / found_total >= 0.98
     assert true_positives / wanted_total >= 0.95
+
+
+def test_the_lsh_bands_find_the_republications_the_threshold_confirms() -> None:
+    """The stage only compares articles that share a band: that must not cost the recall above."""
+    threshold = Settings.model_fields["dedupe_threshold"].default
+    verdicts = []
+    for pair in build_pairs():
+        a, b = normalized(pair.a), normalized(pair.b)
+        found = found_by_bands(signature(a), signature(b)) and similarity(a, b, threshold).duplicate
+        verdicts.append((found, pair.duplicate))
+    true_positives = sum(found and wanted for found, wanted in verdicts)
+    assert true_positives / sum(found for found, _ in verdicts) >= 0.98
+    assert true_positives / sum(wanted for _, wanted in verdicts) >= 0.95

@@ -85,7 +85,7 @@ class Settings(BaseSettings):
         gt=0,
         le=1,
         description="Estimated Jaccard similarity (MinHash over 3-word shingles of the normalised text) at "
-        "or above which two articles are near-duplicates. Calibrated on the team's 401 labelled pairs "
+        "or above which two articles are near-duplicates. Calibrated on the team's 403 labelled pairs "
         "(bench/RESULTS.md): republications scored 0.53-1.0, different articles at most 0.05.",
     )
     settle_seconds: float = Field(

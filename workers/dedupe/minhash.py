@@ -24,6 +24,7 @@ __all__ = [
     "Similarity",
     "band_hashes",
     "estimate",
+    "found_by_bands",
     "from_bytes",
     "shingles",
     "signature",
@@ -90,6 +91,11 @@ def band_hashes(minhash: LeanMinHash) -> list[int]:
         digest = hashlib.blake2b(band.to_bytes(2, "little") + chunk, digest_size=8).digest()
         hashes.append(int.from_bytes(digest, "little", signed=True))
     return hashes
+
+
+def found_by_bands(a: LeanMinHash, b: LeanMinHash) -> bool:
+    """Whether the LSH index makes one article a candidate of the other (they share a band)."""
+    return not set(band_hashes(a)).isdisjoint(band_hashes(b))
 
 
 def similarity(a: str, b: str, threshold: float) -> Similarity:
