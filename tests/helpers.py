@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import subprocess
+import threading
 import time
 import zipfile
 from collections.abc import Callable, Sequence
@@ -187,3 +188,22 @@ def add_documents(database: Database, texts: Sequence[str], content_type: str = 
                 ],
             ).scalars()
         )
+
+
+def decide_at_the_same_moment(database: Database, document_ids: Sequence[int]) -> None:
+    """Clean every document, then run the rest of the pipeline on all of them at once, one thread each."""
+    from workers.pipeline import PIPELINE, run_document
+
+    for document_id in document_ids:
+        run_document(database, document_id, PIPELINE[:1])  # all cleaned, none decided yet
+    barrier = threading.Barrier(len(document_ids))
+
+    def decide(document_id: int) -> None:
+        barrier.wait()
+        run_document(database, document_id)
+
+    threads = [threading.Thread(target=decide, args=(d,)) for d in document_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

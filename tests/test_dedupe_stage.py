@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -14,9 +13,9 @@ from db.models import Article, ArticleBand, ArticleDuplicate, Document
 from db.session import Database
 from tests.conftest import marsad
 from tests.dedupe_pairs import DOCS, TRANSFORMS
-from tests.helpers import add_documents
+from tests.helpers import add_documents, decide_at_the_same_moment
 from workers.dedupe.minhash import BANDS, NUM_PERM
-from workers.pipeline import PIPELINE, run_document, run_documents
+from workers.pipeline import run_document, run_documents
 from workers.settings import Settings
 
 FIRST, *REST = sorted(DOCS.glob("*.txt"))
@@ -107,19 +106,7 @@ def test_near_duplicates_decided_at_the_same_moment_leave_exactly_one_canonical(
     kinds = sorted(TRANSFORMS)
     texts = [republished(kinds[n % len(kinds)], seed=n) for n in range(12)]
     docs = add_documents(database, texts)
-    for doc_id in docs:
-        run_document(database, doc_id, PIPELINE[:1])  # all cleaned, none decided yet
-    barrier = threading.Barrier(len(docs))
-
-    def decide(doc_id: int) -> None:
-        barrier.wait()
-        run_document(database, doc_id)
-
-    threads = [threading.Thread(target=decide, args=(doc_id,)) for doc_id in docs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    decide_at_the_same_moment(database, docs)
     found: list[Any] = links(database)
     linked = {article for article, _, _ in found}
     canonical = set(article_ids(database, docs)) - linked

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -13,7 +12,7 @@ from sqlalchemy import func, select, update
 from db.models import Article, ArticleDuplicate, Document, EventMention
 from db.models import Event as EventRow
 from db.session import Database
-from tests.helpers import ARTICLES, add_documents
+from tests.helpers import ARTICLES, add_documents, decide_at_the_same_moment
 from workers import pipeline
 from workers.pipeline import PIPELINE, run_document, run_documents
 from workers.reconcile import reconcile
@@ -103,19 +102,7 @@ def test_exact_duplicates_point_at_the_earliest_and_skip_extraction(database: Da
 
 def test_exact_dedupe_under_concurrency_leaves_exactly_one_canonical(database: Database) -> None:
     ids = add_documents(database, [ARTICLES["protest"]] * 12)
-    for doc_id in ids:
-        run_document(database, doc_id, PIPELINE[:1])  # all cleaned, none decided yet
-    barrier = threading.Barrier(len(ids))
-
-    def decide(doc_id: int) -> None:
-        barrier.wait()
-        run_document(database, doc_id)
-
-    threads = [threading.Thread(target=decide, args=(doc_id,)) for doc_id in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    decide_at_the_same_moment(database, ids)
     with database.session() as session:
         canonical = (
             session.execute(
