@@ -292,7 +292,12 @@ class Event(Base):
         Index("ix_events_type_event_date", "type", "event_date"),
         Index("ix_events_actor_codes", "actor_codes", postgresql_using="gin"),
         Index("ix_events_recipient_codes", "recipient_codes", postgresql_using="gin"),
-        {"comment": "One row per event; each article that reports it adds an event_mentions row."},
+        Index("ix_events_type_participants", "type", "participants"),
+        Index("ix_events_event_date", "event_date"),
+        {
+            "comment": "One row per real-world event, however many articles reported it; each report is "
+            "an event_mentions row."
+        },
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, comment="Event id.")
@@ -331,8 +336,35 @@ class Event(Base):
     lexicon_version: Mapped[str] = mapped_column(
         String(40), comment="Version of the lexicons that extracted it."
     )
+    participants: Mapped[str] = mapped_column(
+        Text,
+        comment="Merge key of the participants: 'A,B' for symmetric events (all sides), "
+        "'A>B' for directed ones (actors > recipients), codes sorted.",
+    )
+    num_mentions: Mapped[int] = mapped_column(
+        Integer, comment="Reports of the event: its mentions, each counted once more per republished copy."
+    )
+    num_articles: Mapped[int] = mapped_column(
+        Integer, comment="Distinct articles that carried it, republished copies (article_duplicates) included."
+    )
+    num_sources: Mapped[int] = mapped_column(
+        Integer,
+        comment="Distinct outlets that carried it (source, else URL host; an article with neither counts "
+        "as one), copies included.",
+    )
+    first_seen: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), comment="When Marsad stored the first article that carried it."
+    )
+    last_seen: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), comment="When Marsad stored the latest article that carried it."
+    )
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), comment="When the row was written."
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True),
+        server_default=func.now(),
+        comment="When a merged mention, a new copy or a reprocess last changed the row.",
     )
 
 
@@ -359,6 +391,14 @@ class EventMention(Base):
     char_end: Mapped[int] = mapped_column(Integer, comment="End offset of the trigger in articles.body.")
     confidence: Mapped[float] = mapped_column(Float, comment="Extractor's confidence, 0 to 1.")
     lexicon_version: Mapped[str] = mapped_column(String(40), comment="Version of the lexicons used.")
+    details: Mapped[dict[str, Any]] = mapped_column(
+        JSONB,
+        default=dict,
+        server_default=text("'{}'::jsonb"),
+        comment="What this article says of the event (EVENTS.md record: mode, score, actors, recipients, "
+        "date, date_precision, location, context) and date_anchored (false when the article's "
+        "publication date was unknown or only the file time).",
+    )
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), comment="When the row was written."
     )

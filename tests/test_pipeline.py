@@ -188,7 +188,9 @@ CALL = (
 )
 
 
-def test_extract_step_writes_events_and_mentions_and_a_rerun_replaces_them(database: Database) -> None:
+def test_extract_step_writes_events_and_mentions_and_a_rerun_leaves_the_event_as_it_was(
+    database: Database,
+) -> None:
     (doc_id,) = add_documents(database, [CALL])
     run_document(database, doc_id)
     with database.session() as session:
@@ -207,7 +209,9 @@ def test_extract_step_writes_events_and_mentions_and_a_rerun_replaces_them(datab
         session.execute(update(Document).values(status=DocumentStatus.DEDUPLICATED.value))
     run_document(database, doc_id)
     with database.session() as session:
-        events = session.execute(select(EventRow.id, EventRow.type)).all()
+        again = session.execute(select(EventRow)).scalar_one()
         mentions = session.execute(select(EventMention.event_id)).scalars().all()
-    assert [t for _, t in events] == ["CONSULT"] and events[0][0] != event.id
-    assert mentions == [events[0][0]]
+    assert mentions == [event.id]
+    columns = EventRow.__table__.columns.keys()
+    assert {c: getattr(again, c) for c in columns} == {c: getattr(event, c) for c in columns}
+    assert (event.num_mentions, event.num_articles, event.num_sources) == (1, 1, 1)

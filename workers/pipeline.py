@@ -16,22 +16,29 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.models import Article, ArticleDuplicate, Document
+from db.models import Article, ArticleBand, ArticleDuplicate, Document, EventMention
 from db.session import Database
 from workers.clean import RawDocument, clean_document, cleaner_version
 from workers.dedupe import ArticleKey, deduplicate
 from workers.dedupe.minhash import signature, to_bytes
-from workers.extract import ExtractInput, extract_events
-from workers.extract.store import replace_events
+from workers.extract import ExtractInput, Extraction, extract_events
+from workers.extract.store import ArticleEvents, refresh_events, replace_events
 from workers.retry import is_transient, record_failures
 from workers.settings import get_settings
 from workers.status import DocumentStatus
 
 log = logging.getLogger(__name__)
-ARTICLES = cast(Table, Article.__table__)  # Core table: per-row UPDATE parameters (executemany)
+ARTICLES = cast(Table, Article.__table__)
+# Publication dates an event's date can be trusted against (not the file's modification time).
+TRUSTED_PUBLICATION_DATES = (
+    "metadata",
+    "html",
+    "text",
+)  # Core table: per-row UPDATE parameters (executemany)
 
 
 @dataclass
@@ -98,10 +105,11 @@ def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
                 },
             }
         )
-    # Reprocessing a document replaces its article.
-    session.execute(delete(Article).where(Article.document_id.in_([a["document_id"] for a in articles])))
+    # Reprocessing a document updates its article in place: the id, and what points at it, stay.
     if articles:
-        session.execute(insert(Article), articles)
+        statement = pg_insert(Article).values(articles)
+        columns = {name: statement.excluded[name] for name in articles[0] if name != "document_id"}
+        session.execute(statement.on_conflict_do_update(index_elements=["document_id"], set_=columns))
     return result
 
 
@@ -115,6 +123,10 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     for article in articles:
         minhash = signature(article.normalized_text)
         keys.append(ArticleKey(article.id, article.text_sha256, None if minhash.is_empty() else minhash))
+    ids = [key.article_id for key in keys]
+    # A reprocessed article is decided afresh.
+    session.execute(delete(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(ids)))
+    session.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(ids)))
     verdicts = deduplicate(session, keys, get_settings().dedupe_threshold)
     if verdicts:
         session.execute(
@@ -128,6 +140,18 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
                 }
                 for article_id, verdict in verdicts.items()
             ],
+        )
+    if verdicts:
+        # A copy adds a source to its canonical article's events; its own earlier events (reprocessing)
+        # are its canonical article's now.
+        nothing = Extraction(events=(), skipped_reason="duplicate", lexicon_version="")
+        replace_events(session, [ArticleEvents(i, nothing, None) for i in verdicts])
+        canonical = {verdict.canonical_article_id for verdict in verdicts.values()}
+        refresh_events(
+            session,
+            session.execute(
+                select(EventMention.event_id).where(EventMention.article_id.in_(canonical))
+            ).scalars(),
         )
     if keys:
         session.execute(
@@ -155,12 +179,13 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
             Article.normalized_text,
             Article.language,
             Article.published_at,
+            Article.published_source,
             Article.dateline,
         )
         .where(Article.document_id.in_(document_ids))
         .where(~is_duplicate)  # a duplicate's events are its canonical article's
     ).all()
-    extracted: list[int] = []
+    found: list[ArticleEvents] = []
     for row in rows:
         published = row.published_at.date() if row.published_at else None
         try:
@@ -170,9 +195,11 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
         except Exception as exc:
             result.errors[row.document_id] = exc
             continue
-        replace_events(session, row.id, extraction)
-        extracted.append(row.id)
-    if extracted:
+        trusted = published if row.published_source in TRUSTED_PUBLICATION_DATES else None
+        found.append(ArticleEvents(row.id, extraction, trusted))
+    if found:
+        replace_events(session, found)
+        extracted = [article.article_id for article in found]
         session.execute(update(Article).where(Article.id.in_(extracted)).values(extracted_at=func.now()))
     return result
 

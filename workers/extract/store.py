@@ -1,61 +1,354 @@
-"""Storing an article's events: its mentions replace those of any earlier run."""
+"""The event store: an article's events merged with the same events reported by other articles.
+
+Two reports are one event when they have the same type and the same participants (all sides of a
+symmetric event; actors and recipients of a directed one), their dates agree within the precision each
+was resolved to, and their places are compatible (the same country, and not two different cities). A
+report whose article had no trustworthy publication date (unknown, or only the file time) has no date
+window and agrees with any date.
+
+Every change is made under a transaction advisory lock on the (type, participants) key, taken in sorted
+order, so two workers adding reports of one event at the same moment make one row. An event's counts
+and its date, place and names are recomputed from its mentions (and the republished copies of their
+articles) whenever they change, so the row is the same whatever order the reports arrived in; an
+unchanged row is not written, so `NOTIFY marsad_events` (a trigger) fires only for real changes.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert, select
+import calendar
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.types import BigInteger
 
 from db.models import Event as EventRow
 from db.models import EventMention
-from workers.extract import Extraction
+from workers.extract import Event, Extraction
 from workers.extract.record import actor_record
 
+__all__ = ["ArticleEvents", "participants_key", "refresh_events", "replace_events"]
 
-def replace_events(session: Session, article_id: int, extraction: Extraction) -> list[int]:
-    """Write the article's events and mentions, removing what an earlier run of extraction wrote."""
-    previous = select(EventMention.event_id).where(EventMention.article_id == article_id)
-    stale = list(session.execute(previous).scalars())
-    session.execute(delete(EventMention).where(EventMention.article_id == article_id))
-    if stale:
-        still_mentioned = select(EventMention.event_id).where(EventMention.event_id == EventRow.id).exists()
-        session.execute(delete(EventRow).where(EventRow.id.in_(stale), ~still_mentioned))
-    ids: list[int] = []
-    for event in extraction.events:
-        location = event.location
-        event_id = session.execute(
-            insert(EventRow)
-            .values(
-                type=event.type,
-                mode=event.mode,
-                quad=event.quad,
-                score=event.score,
-                actor_codes=sorted({a.code for a in event.actors}),
-                recipient_codes=sorted({r.code for r in event.recipients}),
-                actors=[actor_record(a) for a in event.actors],
-                recipients=[actor_record(r) for r in event.recipients],
-                event_date=event.date,
-                date_precision=event.date_precision,
-                location_name=location.name if location else None,
-                location_country=location.country if location else None,
-                latitude=location.lat if location else None,
-                longitude=location.lon if location else None,
-                geonameid=location.geonameid if location else None,
-                context=list(event.context),
-                lexicon_version=extraction.lexicon_version,
-            )
-            .returning(EventRow.id)
-        ).scalar_one()
+REPORTING_WINDOW = timedelta(days=7)  # an undated event happened at most this long before it was published
+_PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
+
+_LOCK = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(:keys) AS key").bindparams(
+    bindparam("keys", type_=ARRAY(BigInteger))
+)
+_COUNTS = text(
+    """
+    WITH carriers AS (
+        SELECT m.event_id, m.article_id FROM event_mentions m WHERE m.event_id = ANY(:ids)
+        UNION ALL
+        SELECT m.event_id, d.article_id
+        FROM event_mentions m JOIN article_duplicates d ON d.canonical_article_id = m.article_id
+        WHERE m.event_id = ANY(:ids)
+    )
+    SELECT c.event_id,
+           count(*) AS num_mentions,
+           count(DISTINCT c.article_id) AS num_articles,
+           count(DISTINCT coalesce(nullif(a.source, ''), substring(a.url from '://([^/]+)'),
+                                   'article ' || a.id)) AS num_sources,
+           min(a.created_at) AS first_seen,
+           max(a.created_at) AS last_seen
+    FROM carriers c JOIN articles a ON a.id = c.article_id
+    GROUP BY c.event_id
+    """
+).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
+
+
+@dataclass(frozen=True)
+class ArticleEvents:
+    """What extraction found in one article, with what merging needs to know of the article."""
+
+    article_id: int
+    extraction: Extraction
+    published: date | None  # publication day, when it is trustworthy (not the file time)
+
+
+def participants_key(event: Event) -> str:
+    actors = sorted({a.code for a in event.actors})
+    recipients = sorted({r.code for r in event.recipients})
+    if not recipients:
+        return ",".join(actors)
+    return ",".join(actors) + ">" + ",".join(recipients)
+
+
+def _lock_key(event_type: str, participants: str) -> int:
+    digest = hashlib.blake2b(f"event {event_type} {participants}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def _window(event: Event, published: date | None) -> tuple[str, str] | None:
+    """The days the event can have happened on, as ISO strings; None when nothing bounds it."""
+    if published is None:
+        return None
+    if event.date is not None and event.date_precision in _PRECISION_RANK:
+        day = event.date
+        if event.date_precision == "day":
+            low, high = day - timedelta(days=1), day + timedelta(days=1)
+        elif event.date_precision == "month":
+            low = day.replace(day=1)
+            high = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+        else:
+            low, high = date(day.year, 1, 1), date(day.year, 12, 31)
+        return low.isoformat(), high.isoformat()
+    return (published - REPORTING_WINDOW).isoformat(), published.isoformat()
+
+
+def _details(event: Event, published: date | None) -> dict[str, Any]:
+    place = event.location
+    return {
+        "mode": event.mode,
+        "quad": event.quad,
+        "score": event.score,
+        "actors": [actor_record(a) for a in event.actors],
+        "recipients": [actor_record(r) for r in event.recipients],
+        "date": event.date.isoformat() if event.date else None,
+        "date_precision": event.date_precision,
+        "date_anchored": published is not None,
+        "window": _window(event, published),
+        "location": None
+        if place is None
+        else {
+            "name": place.name,
+            "country": place.country,
+            "lat": place.lat,
+            "lon": place.lon,
+            "geonameid": place.geonameid,
+        },
+        "context": list(event.context),
+    }
+
+
+def _dates_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    first, second = a.get("window"), b.get("window")
+    if not first or not second:
+        return True
+    return bool(first[0] <= second[1] and second[0] <= first[1])
+
+
+def _places_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    first, second = a.get("location"), b.get("location")
+    if not first or not second:
+        return True
+    if first["country"] != second["country"]:
+        return False
+    if first.get("geonameid") and second.get("geonameid"):
+        return bool(first["geonameid"] == second["geonameid"])
+    return True
+
+
+def _agrees(details: dict[str, Any], reports: Iterable[dict[str, Any]]) -> bool:
+    return all(_dates_agree(details, other) and _places_agree(details, other) for other in reports)
+
+
+def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[int]:
+    """Store the articles' events in place of what earlier runs stored for them; returns the ids of
+    every event touched (created, joined, left or removed).
+
+    An event an article reported before keeps its id when the article reports it again, so re-running
+    extraction without a change leaves every row as it was.
+    """
+    article_ids = [a.article_id for a in articles]
+    keyed = [
+        (article, event, participants_key(event))
+        for article in articles
+        for event in article.extraction.events
+    ]
+    keys = {_lock_key(event.type, key) for _, event, key in keyed}
+    previous = session.execute(
+        select(EventMention.event_id, EventMention.article_id, EventRow.type, EventRow.participants)
+        .join(EventRow, EventRow.id == EventMention.event_id)
+        .where(EventMention.article_id.in_(article_ids))
+    ).all()
+    keys |= {_lock_key(row.type, row.participants) for row in previous}
+    session.execute(_LOCK, {"keys": sorted(keys)})
+
+    session.execute(delete(EventMention).where(EventMention.article_id.in_(article_ids)))
+    before: dict[int, set[int]] = {}
+    for row in previous:
+        before.setdefault(row.article_id, set()).add(row.event_id)
+    touched = {row.event_id for row in previous}
+    candidates = _candidates(session, {(event.type, key) for _, event, key in keyed})
+    for article, event, key in keyed:
+        details = _details(event, article.published)
+        options = candidates.setdefault((event.type, key), [])
+        chosen = _choose(options, details, before.get(article.article_id, set()))
+        if chosen is None:
+            chosen = _create(session, event, key, article.extraction.lexicon_version)
+            options.append((chosen, []))
+        for event_id, reports in options:
+            if event_id == chosen:
+                reports.append(details)
         session.execute(
             insert(EventMention).values(
-                event_id=event_id,
-                article_id=article_id,
+                event_id=chosen,
+                article_id=article.article_id,
                 sentence=event.sentence,
                 trigger=event.trigger,
                 char_start=event.char_start,
                 char_end=event.char_end,
                 confidence=event.confidence,
-                lexicon_version=extraction.lexicon_version,
+                lexicon_version=article.extraction.lexicon_version,
+                details=details,
             )
         )
-        ids.append(event_id)
-    return ids
+        touched.add(chosen)
+    refresh_events(session, touched)
+    return touched
+
+
+def _candidates(
+    session: Session, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[tuple[int, list[dict[str, Any]]]]]:
+    """Stored events with these (type, participants) keys, each with the details of its mentions."""
+    found: dict[tuple[str, str], list[tuple[int, list[dict[str, Any]]]]] = {}
+    for event_type, participants in sorted(keys):
+        rows = session.execute(
+            select(EventRow.id, EventMention.details)
+            .outerjoin(EventMention, EventMention.event_id == EventRow.id)
+            .where(EventRow.type == event_type, EventRow.participants == participants)
+            .order_by(EventRow.id, EventMention.id)
+        ).all()
+        events: dict[int, list[dict[str, Any]]] = {}
+        for event_id, details in rows:
+            reports = events.setdefault(event_id, [])
+            if details is not None:
+                reports.append(details)
+        found[(event_type, participants)] = list(events.items())
+    return found
+
+
+def _choose(
+    options: list[tuple[int, list[dict[str, Any]]]], details: dict[str, Any], reported_before: set[int]
+) -> int | None:
+    """The event a report joins: one this article reported before if it still agrees, else the agreeing
+    event with the most reports (then the oldest)."""
+    agreeing = [(event_id, reports) for event_id, reports in options if _agrees(details, reports)]
+    if not agreeing:
+        return None
+    again = [event_id for event_id, _ in agreeing if event_id in reported_before]
+    if again:
+        return min(again)
+    return min(agreeing, key=lambda option: (-len(option[1]), option[0]))[0]
+
+
+def _create(session: Session, event: Event, participants: str, lexicon_version: str) -> int:
+    return int(
+        session.execute(
+            insert(EventRow)
+            .values(
+                type=event.type,
+                quad=event.quad,
+                score=event.score,
+                actor_codes=sorted({a.code for a in event.actors}),
+                recipient_codes=sorted({r.code for r in event.recipients}),
+                actors=[],
+                recipients=[],
+                date_precision="unknown",
+                context=[],
+                lexicon_version=lexicon_version,
+                participants=participants,
+                num_mentions=0,
+                num_articles=0,
+                num_sources=0,
+                first_seen=func.now(),
+                last_seen=func.now(),
+            )
+            .returning(EventRow.id)
+        ).scalar_one()
+    )
+
+
+def _specificity(location: dict[str, Any] | None) -> int:
+    """2 for a city (it has a GeoNames id), 1 for a country or region, 0 for no place."""
+    if not location:
+        return 0
+    return 2 if location.get("geonameid") else 1
+
+
+def _best(reports: list[tuple[int, float, str, dict[str, Any]]]) -> dict[str, Any]:
+    """The row an event shows, from its reports (mention id, confidence, lexicon version, details): the
+    most precise trustworthy date, the most specific place, the most confident report's mode and names."""
+    by_confidence = min(reports, key=lambda r: (-r[1], r[0]))
+    dated = min(
+        reports,
+        key=lambda r: (
+            -int(bool(r[3].get("date_anchored")) and bool(r[3].get("date"))),
+            -_PRECISION_RANK.get(r[3].get("date_precision") or "", 0),
+            r[0],
+        ),
+    )
+    placed = min(
+        reports,
+        key=lambda r: (
+            -(2 if (r[3].get("location") or {}).get("geonameid") else bool(r[3].get("location"))),
+            r[0],
+        ),
+    )
+    main, when, where = by_confidence[3], dated[3], placed[3].get("location") or {}
+    return {
+        "mode": main.get("mode"),
+        "score": main.get("score"),
+        "actors": main.get("actors", []),
+        "recipients": main.get("recipients", []),
+        "context": main.get("context", []),
+        "lexicon_version": by_confidence[2],
+        "event_date": date.fromisoformat(when["date"]) if when.get("date") else None,
+        "date_precision": when.get("date_precision") or "unknown",
+        "location_name": where.get("name"),
+        "location_country": where.get("country"),
+        "latitude": where.get("lat"),
+        "longitude": where.get("lon"),
+        "geonameid": where.get("geonameid"),
+    }
+
+
+def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
+    """Recompute the events' counts and shown fields from their mentions and copies; delete events no
+    article reports any more. Rows that would not change are not written (no notification)."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return
+    # Lock the rows (in id order): a concurrent refresh of the same events waits, then sees our mentions.
+    session.execute(select(EventRow.id).where(EventRow.id.in_(ids)).order_by(EventRow.id).with_for_update())
+    counts = {row.event_id: row for row in session.execute(_COUNTS, {"ids": ids})}
+    orphans = [event_id for event_id in ids if event_id not in counts]
+    if orphans:
+        session.execute(delete(EventRow).where(EventRow.id.in_(orphans)))
+    reports: dict[int, list[tuple[int, float, str, dict[str, Any]]]] = {}
+    for mention in session.execute(
+        select(
+            EventMention.event_id,
+            EventMention.id,
+            EventMention.confidence,
+            EventMention.lexicon_version,
+            EventMention.details,
+        ).where(EventMention.event_id.in_(list(counts)))
+    ):
+        reports.setdefault(mention.event_id, []).append(
+            (mention.id, mention.confidence, mention.lexicon_version, mention.details)
+        )
+    current = {
+        row.id: row
+        for row in session.execute(select(EventRow).where(EventRow.id.in_(list(counts)))).scalars()
+    }
+    for event_id, count in counts.items():
+        wanted = _best(reports[event_id]) | {
+            "num_mentions": count.num_mentions,
+            "num_articles": count.num_articles,
+            "num_sources": count.num_sources,
+            "first_seen": count.first_seen,
+            "last_seen": count.last_seen,
+        }
+        row = current[event_id]
+        if any(getattr(row, column) != value for column, value in wanted.items()):
+            session.execute(
+                update(EventRow).where(EventRow.id == event_id).values(**wanted, updated_at=func.now())
+            )
