@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -124,29 +124,40 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
         minhash = signature(article.normalized_text)
         keys.append(ArticleKey(article.id, article.text_sha256, None if minhash.is_empty() else minhash))
     ids = [key.article_id for key in keys]
-    # A reprocessed article is decided afresh.
+    # A reprocessed article is decided afresh; a link that comes out the same keeps its time.
+    linked_at = {
+        (row.article_id, row.canonical_article_id, row.method, row.similarity): row.created_at
+        for row in session.execute(
+            select(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(ids))
+        ).scalars()
+    }
     session.execute(delete(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(ids)))
     session.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(ids)))
     verdicts = deduplicate(session, keys, get_settings().dedupe_threshold)
+    links: list[dict[str, Any]] = [
+        {
+            "article_id": article_id,
+            "canonical_article_id": verdict.canonical_article_id,
+            "method": verdict.method.value,
+            "similarity": verdict.similarity,
+        }
+        for article_id, verdict in verdicts.items()
+    ]
+    for link in links:
+        key = (link["article_id"], link["canonical_article_id"], link["method"], link["similarity"])
+        created = linked_at.get(key)
+        if created is not None:
+            link["created_at"] = created
+    for group in ([k for k in links if "created_at" in k], [k for k in links if "created_at" not in k]):
+        if group:
+            session.execute(insert(ArticleDuplicate), group)
     if verdicts:
-        session.execute(
-            insert(ArticleDuplicate),
-            [
-                {
-                    "article_id": article_id,
-                    "canonical_article_id": verdict.canonical_article_id,
-                    "method": verdict.method.value,
-                    "similarity": verdict.similarity,
-                }
-                for article_id, verdict in verdicts.items()
-            ],
-        )
-    if verdicts:
-        # A copy adds a source to its canonical article's events; its own earlier events (reprocessing)
-        # are its canonical article's now.
+        # A copy's own earlier events (reprocessing) are its canonical article's now.
         nothing = Extraction(events=(), skipped_reason="duplicate", lexicon_version="")
         replace_events(session, [ArticleEvents(i, nothing, None) for i in verdicts])
-        canonical = {verdict.canonical_article_id for verdict in verdicts.values()}
+    # A copy gained or lost is a source more or less for its canonical article's events.
+    canonical = {v.canonical_article_id for v in verdicts.values()} | {key[1] for key in linked_at}
+    if canonical:
         refresh_events(
             session,
             session.execute(

@@ -2,7 +2,8 @@
 
 Two reports are one event when they have the same type and the same participants (all sides of a
 symmetric event; actors and recipients of a directed one), their dates agree within the precision each
-was resolved to, and their places are compatible (the same country, and not two different cities). A
+was resolved to, their places are compatible (the same country, and not two different cities) and their
+modes do not differ (a phone call is not the meeting on the sidelines). A
 report whose article had no trustworthy publication date (unknown, or only the file time) has no date
 window and agrees with any date.
 
@@ -30,11 +31,14 @@ from sqlalchemy.types import BigInteger
 from db.models import Event as EventRow
 from db.models import EventMention
 from workers.extract import Event, Extraction
+from workers.extract.actors import Actor
+from workers.extract.lexicon import default_lexicon
 from workers.extract.record import actor_record
 
 __all__ = ["ArticleEvents", "participants_key", "refresh_events", "replace_events"]
 
 REPORTING_WINDOW = timedelta(days=7)  # an undated event happened at most this long before it was published
+_MENTION_IDENTITY = ("article_id", "event_id", "sentence", "trigger", "char_start", "char_end")
 _PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
 
 _LOCK = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(:keys) AS key").bindparams(
@@ -84,7 +88,7 @@ def _lock_key(event_type: str, participants: str) -> int:
     return int.from_bytes(digest, "little", signed=True)
 
 
-def _window(event: Event, published: date | None) -> tuple[str, str] | None:
+def _window(event: Event, published: date | None) -> list[str] | None:
     """The days the event can have happened on, as ISO strings; None when nothing bounds it."""
     if published is None:
         return None
@@ -97,8 +101,15 @@ def _window(event: Event, published: date | None) -> tuple[str, str] | None:
             high = day.replace(day=calendar.monthrange(day.year, day.month)[1])
         else:
             low, high = date(day.year, 1, 1), date(day.year, 12, 31)
-        return low.isoformat(), high.isoformat()
-    return (published - REPORTING_WINDOW).isoformat(), published.isoformat()
+        return [low.isoformat(), high.isoformat()]
+    return [(published - REPORTING_WINDOW).isoformat(), published.isoformat()]
+
+
+def _actor(actor: Actor) -> dict[str, Any]:
+    """The EVENTS.md actor record, and whether it names a person (not the state or body itself)."""
+    lexicon = default_lexicon()
+    entity = lexicon.countries.get(actor.code) or lexicon.organizations.get(actor.code)
+    return actor_record(actor) | {"person": entity is not None and actor.name != entity}
 
 
 def _details(event: Event, published: date | None) -> dict[str, Any]:
@@ -107,8 +118,8 @@ def _details(event: Event, published: date | None) -> dict[str, Any]:
         "mode": event.mode,
         "quad": event.quad,
         "score": event.score,
-        "actors": [actor_record(a) for a in event.actors],
-        "recipients": [actor_record(r) for r in event.recipients],
+        "actors": [_actor(a) for a in event.actors],
+        "recipients": [_actor(r) for r in event.recipients],
         "date": event.date.isoformat() if event.date else None,
         "date_precision": event.date_precision,
         "date_anchored": published is not None,
@@ -144,8 +155,34 @@ def _places_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return True
 
 
+def _modes_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """A phone call and a meeting on the sidelines are two events; a report without a mode fits either."""
+    return not (a.get("mode") and b.get("mode") and a["mode"] != b["mode"])
+
+
+def _people(details: dict[str, Any]) -> dict[str, set[str]]:
+    people: dict[str, set[str]] = {}
+    for actor in details.get("actors", []) + details.get("recipients", []):
+        if actor.get("person"):
+            people.setdefault(actor["code"], set()).add(actor["name"])
+    return people
+
+
+def _people_agree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Putin meeting Obama is not Putin meeting Trump: for a side both reports name people for, they
+    must share one."""
+    first, second = _people(a), _people(b)
+    return all(first[code] & second[code] for code in first.keys() & second.keys())
+
+
 def _agrees(details: dict[str, Any], reports: Iterable[dict[str, Any]]) -> bool:
-    return all(_dates_agree(details, other) and _places_agree(details, other) for other in reports)
+    return all(
+        _dates_agree(details, other)
+        and _places_agree(details, other)
+        and _modes_agree(details, other)
+        and _people_agree(details, other)
+        for other in reports
+    )
 
 
 def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[int]:
@@ -170,6 +207,12 @@ def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[i
     keys |= {_lock_key(row.type, row.participants) for row in previous}
     session.execute(_LOCK, {"keys": sorted(keys)})
 
+    earlier = {
+        _mention_key(row): row
+        for row in session.execute(
+            select(EventMention).where(EventMention.article_id.in_(article_ids))
+        ).scalars()
+    }
     session.execute(delete(EventMention).where(EventMention.article_id.in_(article_ids)))
     before: dict[int, set[int]] = {}
     for row in previous:
@@ -186,22 +229,34 @@ def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[i
         for event_id, reports in options:
             if event_id == chosen:
                 reports.append(details)
-        session.execute(
-            insert(EventMention).values(
-                event_id=chosen,
-                article_id=article.article_id,
-                sentence=event.sentence,
-                trigger=event.trigger,
-                char_start=event.char_start,
-                char_end=event.char_end,
-                confidence=event.confidence,
-                lexicon_version=article.extraction.lexicon_version,
-                details=details,
-            )
-        )
+        mention = {
+            "event_id": chosen,
+            "article_id": article.article_id,
+            "sentence": event.sentence,
+            "trigger": event.trigger,
+            "char_start": event.char_start,
+            "char_end": event.char_end,
+            "confidence": event.confidence,
+            "lexicon_version": article.extraction.lexicon_version,
+            "details": details,
+        }
+        same = earlier.pop(_mention_key(mention), None)
+        if same is not None and (same.confidence, same.lexicon_version, same.details) == (
+            event.confidence,
+            article.extraction.lexicon_version,
+            details,
+        ):
+            mention |= {"id": same.id, "created_at": same.created_at}  # unchanged: the same row again
+        session.execute(insert(EventMention).values(**mention))
         touched.add(chosen)
     refresh_events(session, touched)
     return touched
+
+
+def _mention_key(mention: Any) -> tuple[Any, ...]:
+    """What identifies a mention across runs: its article, event, sentence and trigger offsets."""
+    get = mention.get if isinstance(mention, dict) else lambda name: getattr(mention, name)
+    return tuple(get(name) for name in _MENTION_IDENTITY)
 
 
 def _candidates(
