@@ -241,12 +241,10 @@ def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[i
             "details": details,
         }
         same = earlier.pop(_mention_key(mention), None)
-        if same is not None and (same.confidence, same.lexicon_version, same.details) == (
-            event.confidence,
-            article.extraction.lexicon_version,
-            details,
-        ):
-            mention |= {"id": same.id, "created_at": same.created_at}  # unchanged: the same row again
+        if same is not None and (same.confidence, same.details) == (event.confidence, details):
+            # Unchanged: the same row again, with the version of the lexicons that first found it as it
+            # is, so that a lexicon change rewrites only the events it changes.
+            mention |= {"id": same.id, "created_at": same.created_at, "lexicon_version": same.lexicon_version}
         session.execute(insert(EventMention).values(**mention))
         touched.add(chosen)
     refresh_events(session, touched)
