@@ -345,7 +345,8 @@ class Event(Base):
         Integer, comment="Reports of the event: its mentions, each counted once more per republished copy."
     )
     num_articles: Mapped[int] = mapped_column(
-        Integer, comment="Distinct articles that carried it, republished copies (article_duplicates) included."
+        Integer,
+        comment="Distinct articles that carried it, republished copies (article_duplicates) included.",
     )
     num_sources: Mapped[int] = mapped_column(
         Integer,
@@ -390,7 +391,11 @@ class EventMention(Base):
     char_start: Mapped[int] = mapped_column(Integer, comment="Offset of the trigger in articles.body.")
     char_end: Mapped[int] = mapped_column(Integer, comment="End offset of the trigger in articles.body.")
     confidence: Mapped[float] = mapped_column(Float, comment="Extractor's confidence, 0 to 1.")
-    lexicon_version: Mapped[str] = mapped_column(String(40), comment="Version of the lexicons used.")
+    lexicon_version: Mapped[str] = mapped_column(
+        String(40),
+        comment="Version of the lexicons that found this mention as it is (kept when a later version "
+        "finds it unchanged).",
+    )
     details: Mapped[dict[str, Any]] = mapped_column(
         JSONB,
         default=dict,

@@ -90,6 +90,10 @@ CREATE TRIGGER events_notify AFTER INSERT OR UPDATE ON events
 FOR EACH ROW EXECUTE FUNCTION marsad_notify_event()
 """
 
+MENTION_VERSION = (
+    "Version of the lexicons that found this mention as it is (kept when a later version finds it unchanged)."
+)
+
 COMMENTS = {
     "v_events": "One row per event, flat, for analysts: names, codes, place, counts, evidence, URLs.",
     "v_dyads_daily": "Events a day per actor pair, type and quad class (symmetric events: each pair of "
@@ -187,6 +191,14 @@ def upgrade() -> None:
             "article's publication date was unknown or only the file time).",
         ),
     )
+    op.alter_column(
+        "event_mentions",
+        "lexicon_version",
+        existing_type=sa.String(length=40),
+        existing_nullable=False,
+        comment=MENTION_VERSION,
+        existing_comment="Version of the lexicons used.",
+    )
     for statement in (V_ARTICLE_EVENTS, V_EVENTS, V_DYADS_DAILY, NOTIFY_FUNCTION, NOTIFY_TRIGGER):
         op.execute(statement)
     for view, comment in COMMENTS.items():
@@ -199,6 +211,14 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION marsad_notify_event()")
     for view in COMMENTS:
         op.execute(f"DROP VIEW {view}")
+    op.alter_column(
+        "event_mentions",
+        "lexicon_version",
+        existing_type=sa.String(length=40),
+        existing_nullable=False,
+        comment="Version of the lexicons used.",
+        existing_comment=MENTION_VERSION,
+    )
     op.drop_column("event_mentions", "details")
     op.drop_index("ix_events_event_date", table_name="events")
     op.drop_index("ix_events_type_participants", table_name="events")
