@@ -369,8 +369,11 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
     ids = sorted(set(event_ids))
     if not ids:
         return
-    # Lock the rows (in id order): a concurrent refresh of the same events waits, then sees our mentions.
-    session.execute(select(EventRow.id).where(EventRow.id.in_(ids)).order_by(EventRow.id).with_for_update())
+    # Lock the rows (in id order; NO KEY UPDATE, so inserting mentions that refer to them never waits):
+    # a concurrent refresh of the same events waits, then sees our mentions.
+    session.execute(
+        select(EventRow.id).where(EventRow.id.in_(ids)).order_by(EventRow.id).with_for_update(key_share=True)
+    )
     counts = {row.event_id: row for row in session.execute(_COUNTS, {"ids": ids})}
     orphans = [event_id for event_id in ids if event_id not in counts]
     if orphans:
