@@ -458,6 +458,89 @@ def duplicates(
     console.print(table)
 
 
+class ListFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+@app.command()
+def events(
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="DATE", help="Only events on or after this day (YYYY-MM-DD)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="DATE", help="Only events on or before this day (YYYY-MM-DD)."),
+    ] = None,
+    types: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            metavar="TYPE",
+            help="Only this PLOVER type (CONSULT, ASSAULT, ...; any case): repeat it, or separate by commas.",
+        ),
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--actor", metavar="CODE", help="Only events with this actor or recipient code (RUS, NATO)."
+        ),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option("--country", metavar="CODE", help="Only events located in this country (ISO alpha-3)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Events to list, newest first.")] = 50,
+    output: Annotated[
+        ListFormat,
+        typer.Option("--format", help="table: for reading; json: one array of objects; csv: with a header."),
+    ] = ListFormat.TABLE,
+) -> None:
+    """Stored events, one row per real-world event (v_events), newest event date first."""
+    from db.session import Database
+    from workers.events_query import (
+        TABLE_HEADERS,
+        EventFilters,
+        event_types,
+        events_json,
+        list_events,
+        parse_day,
+        table_row,
+        write_events_csv,
+    )
+
+    filters = EventFilters(
+        since=parse_day(since, "--since"),
+        until=parse_day(until, "--until"),
+        types=event_types(types or []),
+        actor=actor,
+        country=country,
+        limit=limit,
+    )
+    settings = _settings()
+    services = _services(settings)
+    try:
+        _ensure_schema(services.database_url)
+        found = list_events(Database(services.database_url, pool_size=1), filters)
+    finally:
+        services.close()
+    if output is ListFormat.JSON:
+        print(events_json(found))
+        return
+    if output is ListFormat.CSV:
+        write_events_csv(found, sys.stdout)
+        return
+    if not found:
+        console.print("no events match")
+        return
+    table = Table(*TABLE_HEADERS)
+    for event in found:
+        table.add_row(*table_row(event))
+    console.print(table)
+
+
 @app.command("eval")
 def evaluate_command(
     gold: Annotated[Path, typer.Argument(help="Gold events, one JSON object a line (EVENTS.md).")],
@@ -500,6 +583,58 @@ def evaluate_command(
                 detail = item.get("trigger") or item.get("note") or ""
                 line = f"{kind:<7}{item['doc']} {item['type']} {actors} → {recipients} {detail}"
                 console.print(line, soft_wrap=True, highlight=False)
+
+
+@app.command()
+def reprocess(
+    every: Annotated[bool, typer.Option("--all", help="Every stored document.")] = False,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Documents received on or after this day (YYYY-MM-DD).")
+    ] = None,
+    article: Annotated[int | None, typer.Option("--article", help="The document of this article id.")] = None,
+) -> None:
+    """Run cleaning, dedupe and extraction again from the stored raw documents (after a lexicon or rule
+    change). Idempotent: what comes out the same is left untouched."""
+    from datetime import date
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from db.session import Database
+    from workers.reprocess import reprocess as run
+    from workers.reprocess import select_documents
+
+    day = None
+    if since is not None:
+        try:
+            day = date.fromisoformat(since)
+        except ValueError as exc:
+            raise ConfigurationError(f"--since: {since!r} is not a date (YYYY-MM-DD)") from exc
+    settings = _settings()
+    services = _services(settings)
+    try:
+        _ensure_schema(services.database_url)
+        database = Database(services.database_url, pool_size=1)
+        ids = select_documents(database, every=every, since=day, article=article)
+        columns = (TextColumn("reprocessing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+        with Progress(*columns, console=err_console, transient=False) as bar:
+            task = bar.add_task("reprocess", total=len(ids))
+            result = run(
+                database,
+                ids,
+                batch_size=settings.task_batch_size,
+                max_attempts=settings.max_attempts,
+                progress=lambda advanced: bar.advance(task, advanced),
+            )
+    finally:
+        services.close()
+    console.print(
+        f"reprocessed {len(ids)} documents: {result.done} done, {len(result.failed)} failed, "
+        f"{len(result.retry_later)} to retry"
+    )
+    for document_id in result.failed:
+        console.print(f"[red]document {document_id} failed[/red] (marsad status shows why)")
+    if result.failed or result.retry_later:
+        raise typer.Exit(1)
 
 
 @app.command()
