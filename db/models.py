@@ -294,6 +294,7 @@ class Event(Base):
         Index("ix_events_recipient_codes", "recipient_codes", postgresql_using="gin"),
         Index("ix_events_type_participants", "type", "participants"),
         Index("ix_events_event_date", "event_date"),
+        Index("ix_events_updated_at", "updated_at"),
         {
             "comment": "One row per real-world event, however many articles reported it; each report is "
             "an event_mentions row."
@@ -352,6 +353,13 @@ class Event(Base):
         Integer,
         comment="Distinct outlets that carried it (source, else URL host; an article with neither counts "
         "as one), copies included.",
+    )
+    evidence: Mapped[str | None] = mapped_column(
+        Text, comment="The sentence of its most confident mention (the earliest on a tie)."
+    )
+    source_urls: Mapped[list[str]] = mapped_column(
+        ARRAY(Text),
+        comment="Distinct URLs, sorted, of the articles that carried it (mentions and their copies).",
     )
     first_seen: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), comment="When Marsad stored the first article that carried it."

@@ -59,7 +59,9 @@ _COUNTS = text(
            count(DISTINCT coalesce(nullif(a.source, ''), substring(a.url from '://([^/]+)'),
                                    'article ' || a.id)) AS num_sources,
            min(a.created_at) AS first_seen,
-           max(a.created_at) AS last_seen
+           max(a.created_at) AS last_seen,
+           coalesce(array_agg(DISTINCT a.url ORDER BY a.url) FILTER (WHERE a.url IS NOT NULL), '{}')
+               AS source_urls
     FROM carriers c JOIN articles a ON a.id = c.article_id
     GROUP BY c.event_id
     """
@@ -311,6 +313,7 @@ def _create(session: Session, event: Event, participants: str, lexicon_version: 
                 num_mentions=0,
                 num_articles=0,
                 num_sources=0,
+                source_urls=[],
                 first_seen=func.now(),
                 last_seen=func.now(),
             )
@@ -326,9 +329,10 @@ def _specificity(location: dict[str, Any] | None) -> int:
     return 2 if location.get("geonameid") else 1
 
 
-def _best(reports: list[tuple[int, float, str, dict[str, Any]]]) -> dict[str, Any]:
-    """The row an event shows, from its reports (mention id, confidence, lexicon version, details): the
-    most precise trustworthy date, the most specific place, the most confident report's mode and names."""
+def _best(reports: list[tuple[int, float, str, dict[str, Any], str]]) -> dict[str, Any]:
+    """The row an event shows, from its reports (mention id, confidence, lexicon version, details,
+    sentence): the most precise trustworthy date, the most specific place, the most confident report's
+    mode, names and sentence."""
     by_confidence = min(reports, key=lambda r: (-r[1], r[0]))
     dated = min(
         reports,
@@ -353,6 +357,7 @@ def _best(reports: list[tuple[int, float, str, dict[str, Any]]]) -> dict[str, An
         "recipients": main.get("recipients", []),
         "context": main.get("context", []),
         "lexicon_version": by_confidence[2],
+        "evidence": by_confidence[4],
         "event_date": date.fromisoformat(when["date"]) if when.get("date") else None,
         "date_precision": when.get("date_precision") or "unknown",
         "location_name": where.get("name"),
@@ -378,7 +383,7 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
     orphans = [event_id for event_id in ids if event_id not in counts]
     if orphans:
         session.execute(delete(EventRow).where(EventRow.id.in_(orphans)))
-    reports: dict[int, list[tuple[int, float, str, dict[str, Any]]]] = {}
+    reports: dict[int, list[tuple[int, float, str, dict[str, Any], str]]] = {}
     for mention in session.execute(
         select(
             EventMention.event_id,
@@ -386,10 +391,11 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
             EventMention.confidence,
             EventMention.lexicon_version,
             EventMention.details,
+            EventMention.sentence,
         ).where(EventMention.event_id.in_(list(counts)))
     ):
         reports.setdefault(mention.event_id, []).append(
-            (mention.id, mention.confidence, mention.lexicon_version, mention.details)
+            (mention.id, mention.confidence, mention.lexicon_version, mention.details, mention.sentence)
         )
     current = {
         row.id: row
@@ -402,6 +408,7 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
             "num_sources": count.num_sources,
             "first_seen": count.first_seen,
             "last_seen": count.last_seen,
+            "source_urls": list(count.source_urls),
         }
         row = current[event_id]
         if any(getattr(row, column) != value for column, value in wanted.items()):

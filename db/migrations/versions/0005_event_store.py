@@ -45,15 +45,8 @@ SELECT e.id AS event_id, e.event_date, e.date_precision, e.type, e.mode, e.quad,
        (SELECT string_agg(x.item ->> 'name', '; ' ORDER BY x.n)
         FROM jsonb_array_elements(e.recipients) WITH ORDINALITY AS x(item, n)) AS recipient_names,
        e.location_name, e.location_country, e.latitude, e.longitude, e.geonameid,
-       e.num_mentions, e.num_articles, e.num_sources, e.first_seen, e.last_seen,
-       (SELECT m.sentence FROM event_mentions m WHERE m.event_id = e.id
-        ORDER BY m.confidence DESC, m.id LIMIT 1) AS evidence,
-       (SELECT array_agg(DISTINCT a.url ORDER BY a.url)
-        FROM event_mentions m
-        JOIN articles a ON a.id = m.article_id
-            OR a.id IN (SELECT d.article_id FROM article_duplicates d
-                        WHERE d.canonical_article_id = m.article_id)
-        WHERE m.event_id = e.id AND a.url IS NOT NULL) AS source_urls
+       e.context, e.num_mentions, e.num_articles, e.num_sources, e.first_seen, e.last_seen, e.updated_at,
+       e.evidence, e.source_urls
 FROM events e
 """
 
@@ -146,6 +139,24 @@ def upgrade() -> None:
     op.add_column(
         "events",
         sa.Column(
+            "evidence",
+            sa.Text(),
+            nullable=True,
+            comment="The sentence of its most confident mention (the earliest on a tie).",
+        ),
+    )
+    op.add_column(
+        "events",
+        sa.Column(
+            "source_urls",
+            postgresql.ARRAY(sa.Text()),
+            nullable=False,
+            comment="Distinct URLs, sorted, of the articles that carried it (mentions and their copies).",
+        ),
+    )
+    op.add_column(
+        "events",
+        sa.Column(
             "first_seen",
             sa.DateTime(timezone=True),
             nullable=False,
@@ -179,6 +190,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_events_type_participants", "events", ["type", "participants"], unique=False)
     op.create_index("ix_events_event_date", "events", ["event_date"], unique=False)
+    op.create_index("ix_events_updated_at", "events", ["updated_at"], unique=False)
     op.add_column(
         "event_mentions",
         sa.Column(
@@ -220,6 +232,7 @@ def downgrade() -> None:
         existing_comment=MENTION_VERSION,
     )
     op.drop_column("event_mentions", "details")
+    op.drop_index("ix_events_updated_at", table_name="events")
     op.drop_index("ix_events_event_date", table_name="events")
     op.drop_index("ix_events_type_participants", table_name="events")
     op.create_table_comment(
@@ -228,6 +241,8 @@ def downgrade() -> None:
         existing_comment="One row per real-world event, however many articles reported it; each report "
         "is an event_mentions row.",
     )
-    for column in ("updated_at", "last_seen", "first_seen", "num_sources", "num_articles", "num_mentions"):
+    for column in ("updated_at", "last_seen", "first_seen", "source_urls", "evidence"):
+        op.drop_column("events", column)
+    for column in ("num_sources", "num_articles", "num_mentions"):
         op.drop_column("events", column)
     op.drop_column("events", "participants")
