@@ -10,13 +10,24 @@ import pytest
 from db.session import Database
 from tests.conftest import marsad
 from tests.helpers import ARTICLES, PNG_BYTES, document_counts, jsonl_articles
+from workers.cli import app
 from workers.settings import Settings
 
-SERVICE_COMMANDS = ("up", "watch", "worker", "beat", "flower", "ingest", "status")
-IN_PROCESS_COMMANDS = ("clean", "extract", "eval", "similar")
+COMMANDS = sorted(
+    [
+        (c.name or (c.callback.__name__ if c.callback else "")).replace("_", "-")
+        for c in app.registered_commands
+    ]
+    + [g.name or "" for g in app.registered_groups]
+)
 
 
-@pytest.mark.parametrize("command", [*SERVICE_COMMANDS, *IN_PROCESS_COMMANDS, "db"])
+def test_the_documented_commands_are_all_there() -> None:
+    documented = {"up", "watch", "worker", "beat", "flower", "ingest", "status", "clean", "extract", "eval"}
+    assert documented | {"similar", "duplicates", "events", "reprocess", "db"} <= set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(settings: Settings, command: str) -> None:
     result = marsad(settings, command, "--help")
     assert "Usage" in result.stdout
