@@ -215,3 +215,8 @@ def test_a_claim_denied_in_its_own_sentence_is_no_event() -> None:
 def test_what_someone_used_to_do_is_no_event() -> None:
     assert events("واعتاد وزير الخارجية الفرنسي أن يزور لبنان مرتين في العام.") == []
     assert events("ودأب الرئيس الفرنسي على زيارة بيروت كل عام.") == []
+
+
+def test_a_committee_is_not_the_town_of_djenne() -> None:
+    (event,) = events("دعا رئيس لجنة الشؤون الخارجية في البرلمان الروسي واشنطن إلى الحوار.")
+    assert event.location is None
