@@ -107,32 +107,45 @@ def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
         )
     # Reprocessing a document updates its article in place: the id, and what points at it, stay.
     if articles:
-        statement = pg_insert(Article).values(articles)
-        columns = {name: statement.excluded[name] for name in articles[0] if name != "document_id"}
-        session.execute(statement.on_conflict_do_update(index_elements=["document_id"], set_=columns))
+        session.execute(_UPSERT_ARTICLE, articles)
     return result
+
+
+def _upsert_article() -> Any:
+    statement = pg_insert(ARTICLES)
+    replaced = [
+        "title", "body", "normalized_text", "language", "author", "agency", "dateline", "source", "url",
+        "published_at", "published_source", "cleaning", "text_sha256",
+    ]  # fmt: skip
+    return statement.on_conflict_do_update(
+        index_elements=["document_id"], set_={name: statement.excluded[name] for name in replaced}
+    )
+
+
+_UPSERT_ARTICLE = _upsert_article()
 
 
 def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     articles = session.execute(
-        select(Article.id, Article.text_sha256, Article.normalized_text)
+        select(Article.id, Article.text_sha256, Article.normalized_text, Article.deduplicated_at)
         .where(Article.document_id.in_(document_ids))
         .order_by(Article.id)
     ).all()
+    decided_before = [a.id for a in articles if a.deduplicated_at is not None]  # reprocessing
     keys = []
     for article in articles:
         minhash = signature(article.normalized_text)
         keys.append(ArticleKey(article.id, article.text_sha256, None if minhash.is_empty() else minhash))
-    ids = [key.article_id for key in keys]
     # A reprocessed article is decided afresh; a link that comes out the same keeps its time.
-    linked_at = {
-        (row.article_id, row.canonical_article_id, row.method, row.similarity): row.created_at
-        for row in session.execute(
-            select(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(ids))
-        ).scalars()
-    }
-    session.execute(delete(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(ids)))
-    session.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(ids)))
+    linked_at: dict[tuple[int, int, str, float], Any] = {}
+    if decided_before:
+        earlier = select(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(decided_before))
+        linked_at = {
+            (row.article_id, row.canonical_article_id, row.method, row.similarity): row.created_at
+            for row in session.execute(earlier).scalars()
+        }
+        session.execute(delete(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(decided_before)))
+        session.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(decided_before)))
     verdicts = deduplicate(session, keys, get_settings().dedupe_threshold)
     links: list[dict[str, Any]] = [
         {
@@ -151,10 +164,11 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     for group in ([k for k in links if "created_at" in k], [k for k in links if "created_at" not in k]):
         if group:
             session.execute(insert(ArticleDuplicate), group)
-    if verdicts:
-        # A copy's own earlier events (reprocessing) are its canonical article's now.
+    reprocessed_copies = [article_id for article_id in decided_before if article_id in verdicts]
+    if reprocessed_copies:
+        # A copy's own earlier events (it was canonical before) are its canonical article's now.
         nothing = Extraction(events=(), skipped_reason="duplicate", lexicon_version="")
-        replace_events(session, [ArticleEvents(i, nothing, None) for i in verdicts])
+        replace_events(session, [ArticleEvents(i, nothing, None) for i in reprocessed_copies])
     # A copy gained or lost is a source more or less for its canonical article's events.
     canonical = {v.canonical_article_id for v in verdicts.values()} | {key[1] for key in linked_at}
     if canonical:

@@ -206,6 +206,8 @@ def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[i
         .join(EventRow, EventRow.id == EventMention.event_id)
         .where(EventMention.article_id.in_(article_ids))
     ).all()
+    if not keys and not previous:
+        return set()  # no events, before or now
     keys |= {_lock_key(row.type, row.participants) for row in previous}
     session.execute(_LOCK, {"keys": sorted(keys)})
 
