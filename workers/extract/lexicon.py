@@ -26,8 +26,9 @@ from workers.clean.normalize import normalize_for_matching
 
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 ROLES = frozenset(
-    {"head_of_state", "head_of_government", "foreign_minister", "defence_minister", "spokesperson",
-     "secretary_general", "organization_head"}
+    {"head_of_state", "head_of_government", "crown_prince", "deputy_crown_prince", "foreign_minister",
+     "defence_minister", "interior_minister", "minister", "governor", "ambassador", "spokesperson",
+     "secretary_general", "organization_head", "military_commander", "legislator", "religious_leader"}
 )  # fmt: skip
 PLOVER_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
