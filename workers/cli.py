@@ -545,19 +545,50 @@ def events(
 def evaluate_command(
     gold: Annotated[Path, typer.Argument(help="Gold events, one JSON object a line (EVENTS.md).")],
     docs: Annotated[Path, typer.Option("--docs", help="Folder of the articles the gold describes.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
-    errors: Annotated[bool, typer.Option("--errors", help="Also list missed and false events.")] = False,
+    split: Annotated[
+        Path | None,
+        typer.Option("--split", help="Each article's half, '<file name><TAB><half>' a line; needs --half."),
+    ] = None,
+    half: Annotated[
+        str | None, typer.Option("--half", help="Score only the articles of this half of --split (a or b).")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the scores, error counts and errors as one JSON object.")
+    ] = False,
+    errors: Annotated[
+        bool,
+        typer.Option(
+            "--errors",
+            help="Also list the errors grouped by cause: wrong type, wrong actor, wrong recipient, missing, "
+            "not an event.",
+        ),
+    ] = False,
 ) -> None:
     """Score extraction against gold: precision, recall and F1 overall and per type; location and date
-    accuracy over matched events."""
-    from workers.extract.evaluate import evaluate
+    accuracy over matched events (dates also per article-name prefix, `ant`, `snn`); errors by cause."""
+    from workers.extract.evaluate import error_lines, evaluate, half_members, load_split, restrict_to
     from workers.extract.run import article_files, extract_file, load_gold
     from workers.ingest.formats import Limits
 
+    chosen: frozenset[str] | None = None
+    if split is not None:
+        if half is None:
+            raise ConfigurationError("--split needs --half, the half to score (a or b)")
+        chosen = half_members(load_split(split), half)
+    elif half is not None:
+        raise ConfigurationError("--half needs --split SPLIT.tsv, the file that says each article's half")
     settings = _settings()
     limits = Limits(settings.max_file_bytes, settings.max_article_chars)
-    found = [record for path in article_files([docs]) for record in extract_file(path, limits)]
-    report = evaluate(load_gold(gold), found)
+    files = article_files([docs])
+    wanted = load_gold(gold)
+    if chosen is not None:
+        files = [path for path in files if path.name in chosen]
+        wanted = restrict_to(wanted, chosen)
+        absent = len(chosen - {path.name for path in files})
+        if absent:
+            err_console.print(f"note: {absent} article(s) of half {half} are not in {docs}", highlight=False)
+    found = [record for path in files for record in extract_file(path, limits)]
+    report = evaluate(wanted, found)
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return
@@ -567,22 +598,21 @@ def evaluate_command(
         table.add_row(name, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
                       str(row["tp"]), str(row["fp"]), str(row["fn"]))  # fmt: skip
     console.print(table)
-    for label, value in (
-        ("location accuracy", report.location_accuracy),
-        ("date accuracy", report.date_accuracy),
+    for label, value, total in (
+        ("location accuracy", report.location_accuracy, report.location_total),
+        ("date accuracy", report.date_accuracy, report.date_total),
     ):
-        shown = f"{value:.3f} over {report.location_total} matched" if value is not None else "n/a"
+        shown = f"{value:.3f} over {total} matched" if value is not None else "n/a"
         console.print(f"{label}: {shown}", highlight=False)
+    by_prefix = ", ".join(
+        f"{prefix} {value:.3f}" if value is not None else f"{prefix} n/a"
+        for prefix, value in report.date_accuracy_by_prefix.items()
+    )
+    console.print(f"date accuracy by name prefix: {by_prefix or 'n/a'}", highlight=False)
     if errors:
-        for kind, items in (("missed", report.misses), ("false", report.false_alarms)):
-            for item in items:
-                actors = ",".join(a["code"] if isinstance(a, dict) else a for a in item.get("actors", []))
-                recipients = ",".join(
-                    r["code"] if isinstance(r, dict) else r for r in item.get("recipients", [])
-                )
-                detail = item.get("trigger") or item.get("note") or ""
-                line = f"{kind:<7}{item['doc']} {item['type']} {actors} → {recipients} {detail}"
-                console.print(line, soft_wrap=True, highlight=False)
+        console.print()
+        for line in error_lines(report.errors):
+            console.print(line, soft_wrap=True, highlight=False, markup=False)
 
 
 @app.command()
