@@ -102,6 +102,7 @@ def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
                 "cleaning": {
                     "version": version,
                     "dropped": [{"rule": d.rule, "line": d.line} for d in cleaned.dropped],
+                    "warnings": list(cleaned.warnings),
                 },
             }
         )

@@ -15,6 +15,7 @@ from workers.clean.html import read_html
 from workers.clean.language import detect_language
 from workers.clean.lines import Dropped, clean_lines
 from workers.clean.normalize import display_text, matching_form, normalize_for_matching
+from workers.clean.publication import parse_timestamp, read_publication
 from workers.clean.rules import default_agencies, default_rules
 from workers.errors import StageError
 
@@ -27,6 +28,8 @@ __all__ = [
     "cleaner_version",
     "display_text",
     "normalize_for_matching",
+    "parse_timestamp",
+    "trusted_publication_day",
 ]
 
 
@@ -37,6 +40,12 @@ class PublishedSource(StrEnum):
     HTML = "html"  # the page's metadata (htmldate)
     TEXT = "text"  # a date line in the text
     FILE_TIME = "file_time"  # the file's modification time
+
+    @property
+    def is_trusted(self) -> bool:
+        """Whether event dates may be resolved against it. The file's time says when the file was
+        written (or copied), which can be years after the article appeared."""
+        return self is not PublishedSource.FILE_TIME
 
 
 @dataclass(frozen=True)
@@ -62,10 +71,24 @@ class CleanedArticle:
     published_source: PublishedSource | None
     text_sha256: str
     dropped: tuple[Dropped, ...] = ()
+    warnings: tuple[str, ...] = ()  # what could not be read as given (a published_at cut short, ...)
 
     @property
     def published(self) -> date | None:
         return self.published_at.date() if self.published_at else None
+
+    @property
+    def trusted_published(self) -> date | None:
+        """The publication day event dates may be resolved against: None when it is only the file's time."""
+        return trusted_publication_day(self.published_at, self.published_source)
+
+
+def trusted_publication_day(published_at: datetime | None, source: str | None) -> date | None:
+    """The day of `published_at` when its source (a PublishedSource value) is one event dates may be
+    resolved against; None when the day is unknown or only the file's modification time."""
+    if published_at is None or source is None or not PublishedSource(source).is_trusted:
+        return None
+    return published_at.date()
 
 
 def cleaner_version() -> str:
@@ -84,7 +107,9 @@ def clean_document(raw: RawDocument) -> CleanedArticle:
     lines = clean_lines(text, known_title=raw.meta.get("title") or page_title)
     if not lines.body:
         raise StageError("clean", "no text left after cleaning", permanent=True)
-    published_at, published_source = _publication(raw, page_date, lines.published)
+    url = raw.meta.get("url") or url
+    given = read_publication(raw.meta.get("published_at"), url=url, texts=(lines.title or "", lines.body))
+    published_at, published_source = _publication(given.value, raw.file_time, page_date, lines.published)
     normalized = matching_form(lines.body)
     return CleanedArticle(
         title=lines.title,
@@ -95,34 +120,23 @@ def clean_document(raw: RawDocument) -> CleanedArticle:
         agency=lines.agency,
         dateline=lines.dateline,
         source=raw.meta.get("source") or lines.source or site,
-        url=raw.meta.get("url") or url,
+        url=url,
         published_at=published_at,
         published_source=published_source,
         text_sha256=hashlib.sha256(normalized.encode("utf-8")).hexdigest(),
         dropped=tuple(lines.dropped),
+        warnings=(given.warning,) if given.warning else (),
     )
 
 
 def _publication(
-    raw: RawDocument, page_date: date | None, text_date: date | None
+    given: datetime | None, file_time: datetime | None, page_date: date | None, text_date: date | None
 ) -> tuple[datetime | None, PublishedSource | None]:
-    given = parse_timestamp(raw.meta.get("published_at"))
     if given is not None:
         return given, PublishedSource.METADATA
     for found, source in ((page_date, PublishedSource.HTML), (text_date, PublishedSource.TEXT)):
         if found is not None:
             return datetime(found.year, found.month, found.day, tzinfo=UTC), source
-    if raw.file_time is not None:
-        return raw.file_time.astimezone(UTC), PublishedSource.FILE_TIME
+    if file_time is not None:
+        return file_time.astimezone(UTC), PublishedSource.FILE_TIME
     return None, None
-
-
-def parse_timestamp(value: str | None) -> datetime | None:
-    """An ISO 8601 date or time, as an aware datetime (UTC when no zone is given); None if unreadable."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
