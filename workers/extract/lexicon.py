@@ -39,7 +39,8 @@ QUAD = {
     "REQUEST": 3, "ACCUSE": 3, "REJECT": 3, "THREATEN": 3, "PROTEST": 4, "SANCTION": 4, "MOBILIZE": 4,
     "COERCE": 4, "ASSAULT": 4,
 }  # fmt: skip
-FRAMES = frozenset({"symmetric", "directed", "visit", "reception"})
+# Slots a frame may name besides prepositions (frames.yaml; read by workers/extract/roles.py).
+SLOTS = frozenset({"subject", "object", "genitive", "destination", "parties"})
 # Smaller towns' Arabic names collide with ordinary words ("بيان", "الخبر"); capitals and regions come
 # from countries.yaml and regions.yaml whatever their size.
 MIN_CITY_POPULATION = 40_000
@@ -64,6 +65,14 @@ class Kind(StrEnum):
     HABITUAL = "habitual"  # "اعتاد زيارة": what someone used to do, not one event
     SPORT = "sport"  # a sentence about a match: its "attacks" and "meetings" are no political events
     EXCLUDED = "excluded"  # a phrase that contains a name but means something else ("أمريكا اللاتينية")
+    STATE_PRONOUN = "state_pronoun"  # "بلاده", "حكومتها": the state of the one speaking
+    KINGDOM = "kingdom"  # "المملكة": the article's own state, when it is a kingdom
+    CONDITIONAL = "conditional"  # "في حال", "إذا": what follows may not happen
+    MODAL = "modal"  # "قد", "ربما", "من المحتمل": what may happen
+    INTENTION = "intention"  # "يعتزم", "ينوي", "يسعى إلى": what someone means to do
+    BACKGROUND = "background"  # "وكان … قد": an earlier event told as background
+    ATTACK_NOUN = "attack_noun"  # "الهجوم", "الجريمة": what a condemnation is aimed at
+    CLAUSE = "clause"  # "أن", "الذي", "قائلا": a clause of its own begins
 
 
 @dataclass(frozen=True)
@@ -93,11 +102,38 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Frame:
+    """Which argument slots of a sentence fill an event's actor and recipient (frames.yaml)."""
+
+    name: str
+    symmetric: bool = False
+    participants: tuple[str, ...] = ()
+    actor: tuple[str, ...] = ()
+    recipient: tuple[str, ...] = ()
+    cut: tuple[str, ...] = ()
+    domestic: bool = False
+    needs_recipient: bool = False
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """Another reading of a trigger when one of `near` stands close to it ("أدانت المحكمة": convicted)."""
+
+    near: tuple[str, ...]
+    type: str
+    mode: str | None
+    frame: str
+
+
+@dataclass(frozen=True)
 class Trigger:
     type: str
     mode: str | None
     frame: str
-    requires: tuple[str, ...] = ()  # matching forms, one of which must precede the trigger
+    requires: tuple[str, ...] = ()  # matching forms, one of which must stand near the trigger
+    vetoes_before: tuple[str, ...] = ()  # the word before that makes the trigger another word
+    vetoes_after: tuple[str, ...] = ()  # the word after that makes the trigger another word
+    alternatives: tuple[Alternative, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,6 +157,8 @@ class Entry:
     person: Person | None = None
     trigger: Trigger | None = None
     place: Place | None = None
+    seat: bool = False  # a title whose office has a seat: the place named after it gives the state
+    masculine: bool = False  # a state whose name is grammatically masculine ("العراق", "الأردن")
 
 
 @dataclass(frozen=True)
@@ -151,6 +189,9 @@ class Lexicon:
     version: str
     automaton: Any
     countries: dict[str, str] = field(default_factory=dict)  # code → English name
+    frames: dict[str, Frame] = field(default_factory=dict)
+    sources: dict[str, str | None] = field(default_factory=dict)  # an article's source → its state
+    agencies: dict[str, str] = field(default_factory=dict)  # a state news agency's code → its state
     organizations: dict[str, str] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)  # matching form → code
 
@@ -272,8 +313,9 @@ def _load_countries(builder: _Builder, lexicon: Lexicon) -> None:
         where = f"countries.yaml {code}"
         name = entry.get("name") or code
         lexicon.countries[code] = name
+        masculine = bool(entry.get("masculine"))
         for form in entry.get("names") or []:
-            builder.add(form, Entry(Kind.COUNTRY, code, "GOV", name), where, "state", code)
+            builder.add(form, Entry(Kind.COUNTRY, code, "GOV", name, masculine=masculine), where, "state", code)
         adjectives = [entry["adjective"]] if entry.get("adjective") else []
         for base in adjectives + list(entry.get("extra_adjectives") or []):
             for form in adjective_forms(base):
@@ -370,20 +412,64 @@ def _load_people(builder: _Builder) -> None:
                 )
 
 
-def _load_titles(builder: _Builder) -> None:
+def _load_titles(builder: _Builder, lexicon: Lexicon) -> None:
     for index, entry in enumerate(_yaml(LEXICON_DIR / "titles.yaml")["titles"]):
         where = f"titles.yaml #{index + 1}"
+        code = entry.get("code")
+        if code is not None and code not in lexicon.countries:
+            raise ValueError(f"{where}: unknown state code {code!r}")
+        title = Entry(Kind.TITLE, code=code, sector=entry["sector"], role=entry["role"],
+                      seat=bool(entry.get("place")))  # fmt: skip
         for form in entry["forms"]:
-            builder.add(
-                form,
-                Entry(Kind.TITLE, sector=entry["sector"], role=entry["role"]),
-                where,
-                "title",
-                entry["role"],
-            )
+            builder.add(form, title, where, "title", f"{entry['role']}/{code}")
 
 
-def _load_triggers(builder: _Builder) -> None:
+def _load_outlets(builder: _Builder, lexicon: Lexicon) -> None:
+    document = _yaml(LEXICON_DIR / "outlets.yaml")
+    for code, sources in (document.get("sources") or {}).items():
+        state = None if code in (None, "null") else str(code)
+        if state is not None and state not in lexicon.countries:
+            raise ValueError(f"outlets.yaml: unknown state {state!r}")
+        for source in sources:
+            lexicon.sources[str(source).casefold()] = state
+    for agency, state in (document.get("agencies") or {}).items():
+        if state not in lexicon.countries:
+            raise ValueError(f"outlets.yaml: agency {agency}: unknown state {state!r}")
+        lexicon.agencies[str(agency)] = str(state)
+    for form in document.get("names") or []:
+        builder.add(form, Entry(Kind.EXCLUDED), "outlets.yaml names", "excluded", "excluded")
+
+
+def _load_frames(lexicon: Lexicon) -> None:
+    known = {"symmetric", "participants", "actor", "recipient", "cut", "domestic", "needs_recipient"}
+    for name, spec in _yaml(LEXICON_DIR / "frames.yaml")["frames"].items():
+        where = f"frames.yaml {name}"
+        if set(spec) - known:
+            raise ValueError(f"{where}: unknown fields {sorted(set(spec) - known)}")
+        slots = {key: tuple(_slot(s, where) for s in spec.get(key) or []) for key in
+                 ("participants", "actor", "recipient")}  # fmt: skip
+        symmetric = bool(spec.get("symmetric"))
+        if symmetric != bool(slots["participants"]) or (not symmetric and not slots["actor"]):
+            raise ValueError(f"{where}: a symmetric frame needs participants, a directed one an actor")
+        lexicon.frames[name] = Frame(
+            name, symmetric, slots["participants"], slots["actor"], slots["recipient"],
+            tuple(_norm(w, where) for w in spec.get("cut") or []), bool(spec.get("domestic")),
+            bool(spec.get("needs_recipient")),
+        )  # fmt: skip
+
+
+def _slot(value: Any, where: str) -> str:
+    slot = str(value)
+    if slot in SLOTS:
+        return slot
+    return _norm(slot, where)  # a preposition, in matching form
+
+
+def _words(group: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    return tuple(_norm(w, where) for w in group.get(key) or [])
+
+
+def _load_triggers(builder: _Builder, lexicon: Lexicon) -> None:
     document = _yaml(LEXICON_DIR / "triggers.yaml")
     for form in document.get("excludes") or []:
         builder.add(form, Entry(Kind.EXCLUDED), "triggers.yaml excludes", "excluded", "excluded")
@@ -391,11 +477,22 @@ def _load_triggers(builder: _Builder) -> None:
         if event_type not in PLOVER_TYPES:
             raise ValueError(f"triggers.yaml: unknown type {event_type}")
         for group in groups:
+            where = f"triggers.yaml {event_type}"
             frame = group.get("frame")
-            if frame not in FRAMES:
-                raise ValueError(f"triggers.yaml {event_type}: unknown frame {frame!r}")
-            requires = tuple(_norm(w, f"triggers.yaml {event_type}") for w in group.get("requires") or [])
-            trigger = Trigger(event_type, group.get("mode"), frame, requires)
+            if frame not in lexicon.frames:
+                raise ValueError(f"{where}: unknown frame {frame!r}")
+            alternatives = []
+            for other in group.get("alternatives") or []:
+                if other.get("type") not in PLOVER_TYPES or other.get("frame") not in lexicon.frames:
+                    raise ValueError(f"{where}: bad alternative {other!r}")
+                alternatives.append(
+                    Alternative(_words(other, "near", where), other["type"], other.get("mode"), other["frame"])
+                )
+            trigger = Trigger(
+                event_type, group.get("mode"), frame, _words(group, "requires", where),
+                _words(group, "vetoes_before", where), _words(group, "vetoes_after", where),
+                tuple(alternatives),
+            )  # fmt: skip
             for form in group["forms"]:
                 owner = f"{event_type}/{trigger.mode}"
                 builder.add(
@@ -405,7 +502,8 @@ def _load_triggers(builder: _Builder) -> None:
 
 def _load_cues(builder: _Builder) -> None:
     cues = _yaml(LEXICON_DIR / "cues.yaml")
-    for key in ("negation", "habitual", "future", "sidelines", "counterpart", "pair", "sport"):
+    for key in ("negation", "habitual", "future", "sidelines", "counterpart", "pair", "sport", "state_pronoun",
+                "kingdom", "conditional", "modal", "intention", "background", "attack_noun", "clause"):
         kind = Kind(key)
         for form in cues[key]:
             builder.add(form, Entry(kind), f"cues.yaml {key}", f"cue-{key}", key)
@@ -488,8 +586,10 @@ def build_lexicon() -> Lexicon:
     _load_countries(builder, lexicon)
     _load_organizations(builder, lexicon)
     _load_people(builder)
-    _load_titles(builder)
-    _load_triggers(builder)
+    _load_frames(lexicon)
+    _load_outlets(builder, lexicon)
+    _load_titles(builder, lexicon)
+    _load_triggers(builder, lexicon)
     _load_cues(builder)
     _load_places(builder)
     automaton = ahocorasick.Automaton()

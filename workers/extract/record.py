@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workers.extract.actors import Actor
+from workers.extract.actor import Actor
 from workers.extract.engine import Event
 
 

@@ -31,7 +31,7 @@ from sqlalchemy.types import BigInteger
 from db.models import Event as EventRow
 from db.models import EventMention
 from workers.extract import Event, Extraction
-from workers.extract.actors import Actor
+from workers.extract.actor import Actor
 from workers.extract.lexicon import default_lexicon
 from workers.extract.record import actor_record
 

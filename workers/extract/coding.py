@@ -1,0 +1,155 @@
+"""Step 5, the coded event: type, mode and sides from the steps before, with place, date, quad, score and
+confidence; and the article's events with the same event told twice kept once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from workers.extract.actor import Actor
+from workers.extract.context import ArticleContext
+from workers.extract.eventhood import Verdict
+from workers.extract.frames import Candidate
+from workers.extract.lexicon import QUAD, Kind, Match
+from workers.extract.mentions import PlaceMention
+from workers.extract.roles import Roles
+from workers.extract.text import Sentence
+from workers.extract.timex import resolve_date
+
+_SCORES = {
+    "AGREE": 3.0, "CONSULT": 1.0, "SUPPORT": 3.4, "CONCEDE": 5.0, "COOPERATE": 6.0, "AID": 7.0,
+    "RETREAT": 4.0,
+    "REQUEST": -1.0, "ACCUSE": -2.0, "REJECT": -4.0, "THREATEN": -6.0, "PROTEST": -6.5, "SANCTION": -7.0,
+    "MOBILIZE": -7.2, "COERCE": -7.0, "ASSAULT": -10.0,
+}  # fmt: skip
+_CONTEXTS = {"ارهاب": "terrorism", "داعش": "terrorism", "نووي": "nuclear", "اقتصاد": "economic",
+             "تجار": "economic", "لاجي": "migration", "انتخاب": "elections", "صحه": "health"}  # fmt: skip
+# Events that happen somewhere; a statement, a call or a demand has no place unless the text gives one.
+_VERBAL = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "AGREE", "SUPPORT", "CONCEDE"})
+
+
+@dataclass(frozen=True)
+class Location:
+    name: str
+    country: str
+    lat: float | None
+    lon: float | None
+    geonameid: int | None
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    mode: str | None
+    actors: tuple[Actor, ...]
+    recipients: tuple[Actor, ...]
+    location: Location | None
+    date: date | None
+    date_precision: str
+    quad: int
+    score: float
+    context: tuple[str, ...]
+    sentence: str
+    trigger: str
+    char_start: int
+    char_end: int
+    confidence: float
+    steps: tuple[str, ...] = ()  # how it was read: the frame and the slots that gave its sides
+
+    def key(self) -> tuple[str, frozenset[str], frozenset[str]]:
+        if not self.recipients:
+            return (self.type, frozenset(a.code for a in self.actors), frozenset())
+        return (self.type, frozenset(a.code for a in self.actors), frozenset(r.code for r in self.recipients))
+
+
+def code_event(
+    candidate: Candidate,
+    roles: Roles,
+    verdict: Verdict,
+    sentence: Sentence,
+    matches: list[Match],
+    places: tuple[PlaceMention, ...],
+    published: date | None,
+) -> Event:
+    match = candidate.match
+    doers, receivers = list(roles.actors), list(roles.recipients)
+    if verdict.symmetric and receivers:
+        doers, receivers = doers + [r for r in receivers if r.code not in {a.code for a in doers}], []
+    if verdict.type == "MOBILIZE":
+        receivers = []  # forces are deployed, not deployed at someone
+    location = _location(sentence, match, places, doers + receivers, verdict.type)
+    mode = verdict.mode
+    if verdict.type == "CONSULT" and mode is None and _third_party(matches, location, doers + receivers):
+        mode = "third-party"
+    day, precision = resolve_date(sentence.text, published)
+    start, end = sentence.display_span(match.start + len(match.prefix), match.end)
+    strong = sum(a.strong and a.source != "context" for a in doers + receivers)
+    confidence = 0.5 + 0.1 * min(3, strong) + (0.1 if location else 0.0)
+    return Event(
+        type=verdict.type,
+        mode=mode,
+        actors=tuple(doers),
+        recipients=tuple(receivers),
+        location=location,
+        date=day,
+        date_precision=precision,
+        quad=QUAD[verdict.type],
+        score=_SCORES[verdict.type],
+        context=tuple(sorted({v for k, v in _CONTEXTS.items() if k in sentence.matching})),
+        sentence=sentence.text,
+        trigger=sentence.display(match.start + len(match.prefix), match.end),
+        char_start=start,
+        char_end=end,
+        confidence=round(min(confidence, 0.95), 2),
+        steps=(f"frame:{candidate.frame.name}", *(f"slot:{s}" for s in roles.slots)),
+    )
+
+
+def _location(
+    sentence: Sentence, trigger: Match, places: tuple[PlaceMention, ...], sides: list[Actor], event_type: str
+) -> Location | None:
+    """Where it happened: the place introduced as such nearest the trigger, in a state that fits."""
+    located = [p for p in places if p.locative]
+    if not located:
+        return None
+    if event_type in _VERBAL and not any(abs(p.start - trigger.end) <= 40 for p in located):
+        return None
+    best = min(located, key=lambda p: (p.start < trigger.start, abs(p.start - trigger.start)))
+    place = best.place
+    return Location(place.name, place.country, place.lat or None, place.lon or None, place.geonameid)
+
+
+def _third_party(matches: list[Match], location: Location | None, sides: list[Actor]) -> bool:
+    if any(m.first(Kind.SIDELINES) for m in matches):
+        return True
+    return location is not None and location.country not in {a.code for a in sides}
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """One event per type and set of participants; a meeting inside a visit is the visit."""
+    kept: dict[tuple[str, frozenset[str], frozenset[str]], Event] = {}
+    for event in events:
+        held = kept.get(event.key())
+        if held is None:
+            kept[event.key()] = event
+        elif held.location is None and event.location is not None:
+            kept[event.key()] = replace(held, location=event.location)
+        elif held.date is None and event.date is not None:
+            kept[event.key()] = replace(held, date=event.date, date_precision=event.date_precision)
+    visits = {
+        frozenset(a.code for a in e.actors + e.recipients)
+        for e in kept.values()
+        if e.type == "CONSULT" and e.mode == "visit"
+    }
+    return [
+        e
+        for e in kept.values()
+        if not (e.type == "CONSULT" and e.mode != "visit" and frozenset(a.code for a in e.actors) in visits)
+    ]
+
+
+def context_of(event: Event, context: ArticleContext) -> None:
+    """What an event tells the rest of the article: the two sides of a meeting, who signed."""
+    context.took_part(list(event.actors + event.recipients), meeting=event.type in ("CONSULT", "AGREE"))
+    if event.type in ("AGREE", "SUPPORT") and not event.recipients and len(event.actors) >= 2:
+        context.parties = list(event.actors)

@@ -1,0 +1,128 @@
+"""What the article has said so far, for the words that point back: "الجانبان", "نظيره", "بلاده", an office
+named without its state ("وزير الداخلية"), the subject a continued quotation or a participle leaves out.
+
+The context is built before the sentences are read (the state the article is set in, the state it names
+most) and updated after each sentence (who was named, who acted, who holds which office).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from workers.extract.lexicon import Kind, Lexicon, Match
+from workers.extract.actor import Actor
+from workers.extract.text import matching_with_index
+
+# Offices held for a state: with no nationality written, they belong to the state the article ties them to.
+STATE_OFFICES = frozenset(
+    {"head_of_state", "head_of_government", "crown_prince", "deputy_crown_prince", "foreign_minister",
+     "defence_minister", "interior_minister", "minister", "governor", "ambassador", "spokesperson",
+     "military_commander", "legislator", "military", "police", "judiciary", "government"}
+)  # fmt: skip
+# Offices every state has several holders of, or that an article names for many states: the last holder
+# named is no guide, only the article's own state is.
+_SHARED_OFFICES = frozenset({"minister", "ambassador", "spokesperson", "military_commander", "legislator"})
+
+
+@dataclass
+class ArticleContext:
+    home: str | None = None  # the state the dateline or the outlet sets the article in
+    main: str | None = None  # the state the article names most
+    recent: list[Actor] = field(default_factory=list)  # strong actors, latest last, one per code
+    offices: dict[str, Actor] = field(default_factory=dict)  # role → the last actor named in that office
+    speaker: Actor | None = None  # the subject of the last sentence: "وتابع …" continues their words
+    last_pair: list[Actor] = field(default_factory=list)  # the two sides of the last two-sided event
+    parties: list[Actor] = field(default_factory=list)  # who signed or agreed last: "الاتفاق" later
+
+    def state_for(self, role: str | None) -> str | None:
+        """The state an office named without its state belongs to in this article."""
+        if role is None or role not in STATE_OFFICES:
+            return None
+        held = self.offices.get(role)
+        if held is not None and role not in _SHARED_OFFICES:
+            return held.code
+        return self.home or self.main
+
+    def note(self, actors: list[Actor]) -> None:
+        """Remember a sentence's actors (after its events were read)."""
+        for actor in actors:
+            if not actor.strong or actor.code == "UNK":
+                continue
+            self.recent = [a for a in self.recent if a.code != actor.code] + [actor]
+            if actor.role is not None and actor.source != "context":
+                self.offices[actor.role] = actor
+        first = next(
+            (a for a in actors if a.strong and not a.lead and not a.paired and a.sector not in ("REB", None)),
+            None,
+        )
+        if first is not None:
+            self.speaker = first
+
+    def took_part(self, actors: list[Actor], *, meeting: bool = False) -> None:
+        sides = distinct([a for a in actors if a.code != "UNK" and a.sector != "REB"])
+        if meeting and len(sides) == 2:
+            self.last_pair = sides  # "الوزيران" after a meeting of two ministers
+
+    def pair(self) -> list[Actor]:
+        """The two sides "الجانبان" refers to: those of the last two-sided event, else the last named."""
+        if self.last_pair:
+            return self.last_pair
+        known = [a for a in self.recent if a.code != "UNK"]
+        sides = [a for a in known if a.sector != "REB"]  # states first; an armed group only if needed
+        if len(sides) < 2:
+            sides = known
+        return sides[-2:] if len(sides) >= 2 else []
+
+    def armed_group(self) -> Actor | None:
+        armed = [a for a in self.recent if a.sector in ("REB", "UAF") and a.code != "UNK"]
+        return armed[-1] if armed else None
+
+    def organization(self) -> Actor | None:
+        named = [a for a in self.recent if a.sector == "IGO"]
+        return named[-1] if named else None
+
+
+def distinct(actors: list[Actor]) -> list[Actor]:
+    """One actor per code, the strong mention kept over a weak one."""
+    seen: dict[str, Actor] = {}
+    for actor in actors:
+        if actor.code not in seen or (actor.strong and not seen[actor.code].strong):
+            seen[actor.code] = actor
+    return list(seen.values())
+
+
+def article_context(
+    lexicon: Lexicon,
+    sentences_matches: list[list[Match]],
+    dateline: str | None,
+    source: str | None,
+    agency: str | None,
+) -> ArticleContext:
+    """The context an article starts with: its own state (dateline, agency, outlet) and its main state."""
+    home = dateline_state(dateline, lexicon)
+    if home is None and agency:
+        home = lexicon.agencies.get(agency)
+    if home is None and source:
+        home = lexicon.sources.get(source.strip().casefold())
+    counts: Counter[str] = Counter()
+    for matches in sentences_matches:
+        for match in matches:
+            entry = match.first(Kind.COUNTRY, Kind.ADJECTIVE, Kind.CAPITAL, Kind.METONYM)
+            if entry is not None and entry.code and entry.code in lexicon.countries:
+                counts[entry.code] += 1
+    ranked = counts.most_common(2) + [("", 0)]
+    main = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else None
+    return ArticleContext(home=home, main=main)
+
+
+def dateline_state(dateline: str | None, lexicon: Lexicon) -> str | None:
+    """The state a dateline's place belongs to ("بغداد" → IRQ); the first place of "موسكو-واشنطن"."""
+    if not dateline:
+        return None
+    matching, _ = matching_with_index(dateline)
+    for match in lexicon.find(matching):
+        entry = match.first(Kind.CAPITAL, Kind.PLACE, Kind.COUNTRY)
+        if entry is not None and entry.code:
+            return entry.code
+    return None

@@ -1,0 +1,98 @@
+"""Step 2, frames: the triggers of a sentence, each with the event it signals and the frame that says which
+slots of the sentence fill its actor and recipient (frames.yaml).
+
+A trigger that is another word in its context is dropped here, with the reason: a word the group
+`requires` is missing ("عقوبات" with no "فرض"), or the word before or after vetoes it ("في مقاطعة": a
+province; "حشد من": a crowd). An `alternative` reading replaces the trigger's event where its words stand
+near ("أدانت المحكمة": a court convicting).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workers.extract.lexicon import Frame, Kind, Lexicon, Match, Trigger
+from workers.extract.mentions import WORDS
+from workers.extract.text import Sentence
+
+_NEAR = 5  # words either side of a trigger that its context words may stand in
+
+
+@dataclass(frozen=True)
+class Candidate:
+    match: Match
+    type: str
+    mode: str | None
+    frame: Frame
+    noun: bool  # a verbal noun ("لقاء", "زيارة") rather than a verb ("التقى", "زار")
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A trigger or candidate that did not become an event, and the step and reason that decided it."""
+
+    step: str
+    reason: str
+    type: str
+    trigger: str
+    sentence: str
+    actors: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+
+
+_NOUN_TRIGGERS = frozenset(
+    {"لقاء", "اجتماع", "اتصال", "هجوم", "قصف", "تفجير", "اعتقال", "انسحاب", "اغتيال", "احتجاج", "اعتصام",
+     "تنسيق", "توقيع", "تهديد", "اتفاق", "استقبال", "اضراب", "حشد", "طرد", "دعوه", "مطالبه", "ادانه", "رفض"}
+)  # fmt: skip
+_VERB_FORMS = ("التقي", "اتفق", "اجتمع", "استقبل", "استهدف", "اعتقل", "احتجز", "انسحب", "استقال", "اتهم")
+
+
+def is_noun(match: Match) -> bool:
+    """A verbal noun ("لقاء", "المباحثات", "زيارة") rather than a verb ("التقى", "زار")."""
+    form = match.form
+    if match.prefix.endswith(("ال", "لل")) or (form.startswith("ال") and not form.startswith(_VERB_FORMS)):
+        return True
+    first = form.split()[0]
+    return (
+        first in _NOUN_TRIGGERS
+        or first.endswith(("ات", "ه", "اء"))
+        or first.startswith(("مباحث", "محادث", "مكالم"))
+    )
+
+
+def find_candidates(
+    sentence: Sentence, matches: list[Match], lexicon: Lexicon
+) -> tuple[list[Candidate], list[Dropped]]:
+    candidates: list[Candidate] = []
+    dropped: list[Dropped] = []
+    words = [(w.start(), w.end(), _bare(w.group())) for w in WORDS.finditer(sentence.matching)]
+    for match in matches:
+        entry = match.first(Kind.TRIGGER)
+        if entry is None or entry.trigger is None:
+            continue
+        trigger: Trigger = entry.trigger
+        shown = sentence.display(match.start + len(match.prefix), match.end)
+        index = next((i for i, (s, e, _) in enumerate(words) if s <= match.start + len(match.prefix) < e), 0)
+        last = next((i for i, (s, e, _) in enumerate(words) if s < match.end <= e), index)
+        before = words[index - 1][2] if index > 0 else ""
+        after = words[last + 1][2] if last + 1 < len(words) else ""
+        near = {w for _, _, w in words[max(0, index - _NEAR) : last + 1 + _NEAR]}
+        near |= {w for w in WORDS.findall(sentence.matching[max(0, match.start - 60) : match.end + 60])}
+        if before in trigger.vetoes_before or after in trigger.vetoes_after:
+            dropped.append(Dropped("frames", "another word here", trigger.type, shown, sentence.text))
+            continue
+        if trigger.requires and not near & set(trigger.requires):
+            dropped.append(Dropped("frames", "no context word", trigger.type, shown, sentence.text))
+            continue
+        event_type, mode, frame = trigger.type, trigger.mode, trigger.frame
+        for other in trigger.alternatives:
+            if near & set(other.near):
+                event_type, mode, frame = other.type, other.mode, other.frame
+                break
+        candidates.append(Candidate(match, event_type, mode, lexicon.frames[frame], is_noun(match)))
+    return candidates, dropped
+
+
+def _bare(word: str) -> str:
+    """A word without a leading conjunction: "وفي" → "في"."""
+    return word[1:] if word[:1] in ("و", "ف") and len(word) > 2 else word

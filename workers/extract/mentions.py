@@ -1,0 +1,359 @@
+"""Step 1, mentions: the actors and places a sentence names, with their spans.
+
+An actor phrase is read from the lexicon's matches by a small grammar: a title, the words of its office,
+then what says whose office it is (a nationality adjective, a state or body in the genitive, the place of
+a governor's seat, a person's name), in any order real copy uses ("وزير النقل اليمني بدر باسملة",
+"سامح شكري وزير الخارجية المصري", "أمير منطقة الرياض"). An office nothing ties to a state takes the state
+the article ties it to (`ArticleContext.state_for`). Spans that only look like actors are no actors: a place
+after في/إلى, an outlet's name, a word inside a longer name, a person's name that is a nationality word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from workers.extract.actor import Actor
+from workers.extract.context import ArticleContext
+from workers.extract.lexicon import Entry, Kind, Lexicon, Match, Place
+from workers.extract.text import Sentence
+
+WORDS = re.compile(r"\w+")
+
+_ACTOR_KINDS = (
+    Kind.PERSON, Kind.ORGANIZATION_HEAD, Kind.ORGANIZATION, Kind.METONYM, Kind.COUNTRY, Kind.TITLE,
+    Kind.ADJECTIVE, Kind.COUNTERPART, Kind.PAIR, Kind.CAPITAL, Kind.STATE_PRONOUN, Kind.KINGDOM,
+)  # fmt: skip
+_NAMED = frozenset(
+    {Kind.PERSON, Kind.COUNTRY, Kind.ORGANIZATION, Kind.ORGANIZATION_HEAD, Kind.METONYM, Kind.CAPITAL}
+)
+# Words before a place that make it where something happens, not who acts ("في سورية", "إلى موسكو").
+_LOCATIVE = frozenset(
+    {"في", "الي", "من", "بمدينه", "مدينه", "بالعاصمه", "العاصمه", "فوق", "قرب", "داخل", "باتجاه", "نحو",
+     "لدي", "مقره", "مقرها", "ومقره", "ومقرها", "ولايه", "بولايه", "اقليم", "باقليم", "منطقه", "بمنطقه",
+     "جزيره", "بجزيره", "شمال", "جنوب", "شرق", "غرب", "وسط", "عبر", "حي", "بلده", "قريه", "مطار", "ميناء"}
+)  # fmt: skip
+# Prepositions that introduce an actor, as separate words (matching form).
+_PREPOSITIONS = frozenset(
+    {"مع", "علي", "ضد", "الي", "من", "بين", "لدي", "عن", "حول", "بشان", "تجاه", "ازاء", "بحق", "عبر", "لصالح"}
+)
+# Proclitics that are prepositions: بـ "with/by", لـ "to/of", كـ "as".
+_PROCLITIC_PREPOSITIONS = {"ب": "ب", "بال": "ب", "وب": "ب", "وبال": "ب", "فب": "ب", "ل": "ل", "لل": "ل",
+                           "ول": "ل", "ولل": "ل", "فل": "ل", "فلل": "ل", "ك": "ك", "كال": "ك"}  # fmt: skip
+# A title's office may run over a few words before what says whose it is ("وزير النقل اليمني"); these
+# words end it instead.
+_BREAKS = frozenset(
+    {"في", "من", "الي", "علي", "مع", "عن", "ان", "بان", "لان", "الذي", "التي", "الذين", "قال", "اكد", "بعد",
+     "قبل", "خلال", "منذ", "اليوم", "امس", "غدا", "لدي", "حيث", "كما", "اثر", "عقب", "ضد", "او", "ثم", "انه",
+     "انها", "ايضا", "قد", "لقد", "كان", "كانت", "لم", "لن", "لا", "ما"}
+)  # fmt: skip
+_OFFICE_WORDS = 3  # at most this many words of an office between a title and its state
+_JOIN_GAP = 2  # characters between two matches of one phrase ("الرئيس الروسي")
+# Words before an organisation that make it the venue: "قمة آسيان", "هامش مجموعة العشرين".
+_VENUE = frozenset(
+    {"قمه", "القمه", "هامش", "اطار", "اعمال", "مؤتمر", "منتدي", "اجتماعات", "دوره", "مظله", "قمتي", "مقر"}
+)
+# Words after which a لـ marks whose statement or office it is, not to whom it is addressed.
+_OWNERS = frozenset(
+    {"بيان", "البيان", "الختامي", "المتحدث", "الناطق", "باسم", "وزاره", "رييس", "الامين", "العام", "مجلس",
+     "وزير", "قاده", "قوات", "جيش", "سفاره", "السفاره", "مكتب", "الاعلامي", "تابع", "التابع", "التابعه",
+     "زياره", "تصريحات", "تصريح", "كلمه", "خطاب", "رساله", "قرار"}
+)  # fmt: skip
+_GENERIC_ROLES = frozenset({"insurgents", "civilians", "organization_anaphor"})
+_PERSON_ROLES = frozenset(
+    {"head_of_state", "head_of_government", "crown_prince", "deputy_crown_prince", "foreign_minister",
+     "defence_minister", "interior_minister", "minister", "governor", "ambassador", "spokesperson",
+     "secretary_general", "organization_head", "military_commander", "religious_leader"}
+)  # fmt: skip
+_KINGDOMS = frozenset({"SAU", "JOR", "MAR", "BHR"})
+# Offices whose words may run on before the state they belong to ("وزير النقل اليمني", "وزارة الداخلية
+# السعودية"); not generic actors ("الإرهابيون طائرة روسية" is terrorists and a Russian plane).
+_OFFICES = _PERSON_ROLES | {"government", "military", "police", "judiciary", "legislator"}
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    place: Place
+    start: int
+    end: int
+    locative: bool  # introduced as where something happens ("في", "إلى", "قرب" …)
+    states: tuple[str, ...]  # every state a place of this name belongs to, the likeliest first
+
+
+@dataclass(frozen=True)
+class Mentions:
+    actors: tuple[Actor, ...]
+    places: tuple[PlaceMention, ...]
+
+
+def find_mentions(
+    sentence: Sentence, matches: list[Match], lexicon: Lexicon, published: date | None, context: ArticleContext
+) -> Mentions:
+    pieces: list[tuple[Match, Entry]] = []
+    seats: set[int] = set()  # matches read as a governor's seat, not as a place of the event
+    for match in matches:
+        entry = match.first(*_ACTOR_KINDS)
+        if entry is None:
+            if pieces and _seat_of(pieces[-1], match, sentence):
+                entry = match.first(Kind.PLACE)
+                if entry is not None:
+                    seats.add(match.start)
+                    pieces.append((match, entry))
+            continue
+        if entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.CAPITAL) and is_place_use(sentence, match):
+            continue  # "في سورية", "إلى موسكو": where, not who
+        if entry.kind is Kind.ADJECTIVE and _given_name(sentence, match):
+            continue
+        pieces.append((match, entry))
+    actors: list[Actor] = []
+    group: list[tuple[Match, Entry]] = []
+    for match, entry in pieces:
+        if group and _starts_new_actor(sentence, matches, group, match, entry):
+            actors.extend(_resolve(sentence, group, published, context))
+            group = []
+        group.append((match, entry))
+    if group:
+        actors.extend(_resolve(sentence, group, published, context))
+    actors = _appositions(actors, sentence)
+    places = tuple(
+        _place_mention(sentence, match, context)
+        for match in matches
+        if match.first(Kind.PLACE) is not None
+        and match.start not in seats
+        and match.first(Kind.PERSON, Kind.ORGANIZATION) is None
+    )
+    return Mentions(tuple(actors), places)
+
+
+def is_place_use(sentence: Sentence, match: Match) -> bool:
+    """Is the name introduced as a place ("في سورية", "بالرياض", "إلى موسكو", "ومقرها لندن")?"""
+    if match.prefix.endswith("ب") or match.prefix in ("ل", "ول"):
+        return True
+    before = WORDS.findall(sentence.matching[max(0, match.start - 14) : match.start])
+    if not before:
+        return False
+    word = before[-1]
+    return word in _LOCATIVE or (word[:1] in ("و", "ف") and word[1:] in _LOCATIVE)
+
+
+def _place_mention(sentence: Sentence, match: Match, context: ArticleContext) -> PlaceMention:
+    entries = [e for e in match.entries if e.kind is Kind.PLACE and e.place is not None]
+    preferred = [e for e in entries if e.code in (context.home, context.main)]
+    chosen = (preferred or entries)[0]
+    assert chosen.place is not None
+    states = tuple(dict.fromkeys([chosen.place.country] + [e.code or "" for e in entries]))
+    return PlaceMention(chosen.place, match.start, match.end, is_place_use(sentence, match), states)
+
+
+def _seat_of(last: tuple[Match, Entry], match: Match, sentence: Sentence) -> bool:
+    """Is `match` the place right after a governor's title ("أمير منطقة الرياض", "محافظ جدة")?"""
+    title_match, title = last
+    if title.kind is not Kind.TITLE or not title.seat:
+        return False
+    return match.start - title_match.end <= _JOIN_GAP and not match.prefix.startswith("و")
+
+
+def _given_name(sentence: Sentence, match: Match) -> bool:
+    """An indefinite nationality word after a definite one is no adjective of it but a given name:
+    "العقيد الركن تركي المالكي", "الأمير تركي الفيصل" (an adjective agrees: "الرئيس التركي")."""
+    if "ال" in match.prefix or match.form.startswith("ال"):
+        return False
+    before = WORDS.findall(sentence.matching[max(0, match.start - 20) : match.start])
+    return bool(before) and before[-1].startswith(("ال", "وال")) and len(before[-1]) > 3
+
+
+def _office_words(sentence: Sentence, matches: list[Match], start: int, end: int) -> bool:
+    """Can the text between a title and what follows be the rest of its office ("النقل", "الرسمي باسم")?"""
+    if any(start <= m.start < end for m in matches):
+        return False
+    between = sentence.matching[start:end]
+    if re.search(r"[^\w\s]", between):
+        return False
+    words = between.split()
+    if not words or len(words) > _OFFICE_WORDS:
+        return False
+    return not any(w in _BREAKS or (w.startswith("و") and w[1:] in _BREAKS) for w in words) and not any(
+        w.startswith("و") and len(w) > 3 for w in words[1:]
+    )
+
+
+def _starts_new_actor(
+    sentence: Sentence, matches: list[Match], group: list[tuple[Match, Entry]], match: Match, entry: Entry
+) -> bool:
+    """Does this mention begin another actor rather than continue the one being read?"""
+    last_match, last_entry = group[-1]
+    kinds = {e.kind for _, e in group}
+    if match.prefix.startswith(("و", "ف")):
+        return True  # joined by "و": "بوتين ونظيره", "روسيا والولايات المتحدة"
+    if match.start - last_match.end > _JOIN_GAP:
+        titled = Kind.TITLE in kinds and not kinds & _NAMED and any(
+            e.kind is Kind.TITLE and e.role in _OFFICES for _, e in group
+        )
+        if not (titled and entry.kind is not Kind.TITLE and _office_words(
+            sentence, matches, last_match.end, match.start
+        )):  # fmt: skip
+            return True
+    if entry.kind is Kind.PERSON and last_entry.kind is Kind.ORGANIZATION_HEAD:
+        return False  # "الأمين العام للأمم المتحدة بان كي مون"
+    if entry.kind in _NAMED and kinds & _NAMED:
+        return True  # two names are two actors
+    if entry.kind in (Kind.COUNTRY, Kind.CAPITAL) and last_entry.kind is Kind.ADJECTIVE:
+        return True  # "انتقد مسؤول تركي إيران": the state after a nationality is the object
+    if entry.kind in (Kind.TITLE, Kind.COUNTERPART, Kind.PAIR, Kind.STATE_PRONOUN) and kinds & _NAMED:
+        return True  # "… فلاديمير بوتين" then "رئيس الوزراء البريطاني"
+    if entry.kind is Kind.TITLE and Kind.ADJECTIVE in kinds:
+        return True  # "الرئيس الروسي" then "رئيس الوزراء"
+    if entry.kind in (Kind.COUNTERPART, Kind.PAIR) and Kind.ADJECTIVE in kinds:
+        return True
+    return last_entry.kind is Kind.ADJECTIVE and entry.kind is Kind.ADJECTIVE
+
+
+def _lead(sentence: Sentence, first: Match) -> str:
+    """The preposition introducing a phrase: its own proclitic (بـ، لـ) or the word before it."""
+    proclitic = _PROCLITIC_PREPOSITIONS.get(first.prefix.removesuffix("ال") if first.prefix != "ال" else "")
+    if proclitic == "ل" and _owner_before(sentence, first.start):
+        proclitic = None  # "البيان الختامي لمجلس التعاون": whose statement, not to whom
+    if proclitic:
+        return proclitic
+    before = WORDS.findall(sentence.matching[max(0, first.start - 16) : first.start])
+    if not before:
+        return ""
+    word = before[-1]
+    if len(before) >= 2 and before[-2] in ("من", "ومن") and word == "قبل":
+        return "من قبل"
+    if word in _PREPOSITIONS:
+        return word
+    if word[:1] in ("و", "ف") and word[1:] in _PREPOSITIONS:
+        return word[1:]
+    return ""
+
+
+def _owner_before(sentence: Sentence, start: int) -> bool:
+    before = WORDS.findall(sentence.matching[max(0, start - 16) : start])
+    return bool(before) and before[-1] in _OWNERS
+
+
+def _actor_of(entry: Entry, published: date | None) -> tuple[str, str, str | None, str | None] | None:
+    """Code, name, sector and office of a named entry."""
+    if entry.kind is Kind.PERSON and entry.person is not None:
+        term = entry.person.term_at(published)
+        return term.code, entry.person.name, term.sector, term.role
+    if entry.kind is Kind.ORGANIZATION_HEAD:
+        return entry.code or "UNK", entry.name or "UNK", entry.sector, "organization_head"
+    if entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.ORGANIZATION, Kind.ADJECTIVE, Kind.CAPITAL):
+        return entry.code or "UNK", entry.name or entry.code or "UNK", entry.sector, None
+    if entry.kind is Kind.PLACE and entry.place is not None:
+        return entry.place.country, entry.place.country, None, None
+    if entry.kind is Kind.TITLE and entry.code:
+        return entry.code, entry.code, entry.sector, entry.role
+    return None
+
+
+def _resolve(
+    sentence: Sentence, group: list[tuple[Match, Entry]], published: date | None, context: ArticleContext
+) -> list[Actor]:
+    """One actor from a phrase of adjacent mentions: title, office words, adjective, state, name."""
+    first = group[0][0]
+    start, end = first.start, group[-1][0].end
+    text = sentence.display(start, end)
+    kinds = [entry.kind for _, entry in group]
+    lead = _lead(sentence, first)
+    conjoined = first.prefix.startswith("و")
+    common = {"text": text, "start": start, "end": end, "lead": lead, "conjoined": conjoined}
+    if Kind.PAIR in kinds and not set(kinds) & _NAMED:
+        return [replace(a, **common, paired=True, source="pair") for a in context.pair()]  # type: ignore[arg-type]
+    title = next((e for _, e in group if e.kind in (Kind.TITLE, Kind.COUNTERPART)), None)
+    role = title.role if title is not None else None
+    best: tuple[str, str, str | None, str | None] | None = None
+    for _, entry in group:
+        resolved = _actor_of(entry, published)
+        if resolved is not None and (entry.kind is Kind.PERSON or best is None):
+            best = resolved
+    feminine = _feminine(sentence, first, group[0][1])
+    if best is None:
+        actor = _unnamed(group, title, context, sentence, first)
+        return [] if actor is None else [replace(actor, **common, feminine=feminine)]  # type: ignore[arg-type]
+    code, name, own_sector, own_role = best
+    strong = Kind.TITLE in kinds or Kind.COUNTERPART in kinds or any(k is not Kind.ADJECTIVE for k in kinds)
+    lead_words = WORDS.findall(sentence.matching[max(0, start - 30) : start])[-3:]
+    venue = all(k is Kind.ORGANIZATION for k in kinds) and any(w in _VENUE for w in lead_words)
+    person = Kind.PERSON in kinds or (role in _PERSON_ROLES)
+    return [
+        Actor(
+            code, name, own_sector or (title.sector if title else None), text, start, end, strong, lead,
+            venue=venue, conjoined=conjoined, role=own_role or role, source="name" if Kind.PERSON in kinds
+            or len(kinds) == 1 or not title else "title", person=person, feminine=feminine,
+        )
+    ]  # fmt: skip
+
+
+def _feminine(sentence: Sentence, first: Match, entry: Entry) -> bool:
+    """The grammatical gender of a phrase's head word: a ة at its end, or a state's (feminine) name."""
+    if entry.kind in (Kind.COUNTRY, Kind.CAPITAL):
+        return not entry.masculine
+    head_end = first.start + len(first.prefix) + len(first.form.split()[0])
+    return head_end - 1 in sentence.marbuta
+
+
+def _unnamed(
+    group: list[tuple[Match, Entry]],
+    title: Entry | None,
+    context: ArticleContext,
+    sentence: Sentence,
+    first: Match,
+) -> Actor | None:
+    """An actor with no name or state of its own: an office of the article's state ("وزير الداخلية"),
+    "بلاده", "المملكة", the organisation named before ("المجلس"), unnamed fighters or crowds."""
+    entry = group[0][1]
+    if entry.kind is Kind.STATE_PRONOUN:  # "بلاده", "حكومتها": the state of the one speaking
+        speaker = context.speaker
+        if speaker is None or speaker.code == "UNK":
+            return None
+        return Actor(speaker.code, speaker.code, "GOV", "", 0, 0, True, source="pronoun")
+    if entry.kind is Kind.KINGDOM:  # "المملكة" in a Saudi (Jordanian, Moroccan …) story
+        home = context.home or context.main
+        return Actor(home, home, "GOV", "", 0, 0, True, source="context") if home in _KINGDOMS else None
+    if title is None:
+        return None
+    sector = title.sector or "UNK"
+    if title.role == "organization_anaphor":
+        named = context.organization()
+        return replace(named, strong=True, source="context") if named is not None else None
+    if title.role == "insurgents":
+        armed = context.armed_group()
+        if armed is not None:
+            return Actor(armed.code, armed.name, armed.sector, "", 0, 0, True, source="context")
+        return Actor("UNK", "unidentified armed group", sector, "", 0, 0, True, source="generic")
+    if title.role == "civilians":
+        state = context.home or context.main
+        if state is None:
+            return Actor("UNK", "unidentified (CVL)", sector, "", 0, 0, False, source="generic")
+        return Actor(state, state, sector, "", 0, 0, True, source="context")
+    state = context.state_for(title.role)
+    if state is None:
+        return None
+    return Actor(state, state, sector, "", 0, 0, True, role=title.role, source="context",
+                 person=title.role in _PERSON_ROLES)  # fmt: skip
+
+
+def _appositions(actors: list[Actor], sentence: Sentence) -> list[Actor]:
+    """A named person and the office written right after (or before) them are one actor:
+    "الرئيس عبدربه منصور هادي رئيس الجمهورية اليمنية", "سامح شكري وزير الخارجية المصري"."""
+    merged: list[Actor] = []
+    for actor in actors:
+        if merged:
+            last = merged[-1]
+            between = sentence.matching[last.end : actor.start].strip(" ،,")
+            same = last.code == actor.code and not actor.conjoined and not actor.lead
+            if same and between == "" and last.strong and actor.strong:
+                merged[-1] = replace(
+                    last if last.person else actor,
+                    end=actor.end,
+                    text=sentence.display(last.start, actor.end),
+                    start=last.start,
+                    lead=last.lead,
+                )
+                continue
+        merged.append(actor)
+    return merged

@@ -1,0 +1,312 @@
+"""Step 3, roles: who fills the actor and the recipient of a candidate, read from the slots of its clause.
+
+The clause of a trigger runs from the last clause opener before it ("أن", "الذي", "قائلا", a comma after
+a finished phrase does not end it) to the next opener or trigger after it. In that clause:
+- an actor introduced by a preposition fills that preposition's slot ("مع", "علي", "من قبل" …);
+- a bare actor before the trigger is its subject ("… أن إيران أقامت"), and the first bare actor after it is
+  then its object; with none before, the first after is the subject (Arabic puts the verb first) and the
+  second the object; a verb agrees with its subject, so "دعا الولايات المتحدة" has a subject left out
+  (the one the article is about) and the United States as object;
+- a verbal noun takes the actor annexed to it ("زيارة الرئيس") or its pronoun ("زيارته") as genitive, and
+  a nationality adjective right after it as its doer ("غارات إسرائيلية");
+- a participle that continues a clause ("مطالباً", "محذراً") takes that clause's subject.
+Coordinated actors ("روسيا والصين") fill a slot together. The frame then picks, in order, the slots that
+give the actor and the recipient.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from workers.extract.actor import Actor
+from workers.extract.context import ArticleContext, distinct
+from workers.extract.frames import Candidate
+from workers.extract.lexicon import Kind, Match
+from workers.extract.mentions import WORDS, PlaceMention
+from workers.extract.text import Sentence
+
+_AFTER_REACH = 140  # characters after a trigger its clause may run
+_BEFORE_REACH = 120
+_ADJACENT = 2
+# Participles that continue the clause before them: their subject is that clause's.
+_PARTICIPLES = frozenset(
+    {"معربا", "داعيا", "مشيرا", "مؤكدا", "موكدا", "مطالبا", "محذرا", "معتبرا", "مضيفا", "منددا", "رافضا",
+     "متهما", "مهددا", "حاثا", "مناشدا", "معربه", "داعيه", "مطالبه", "محذره", "رافضه", "متهمه", "منتقدا",
+     "مستنكرا"}
+)  # fmt: skip
+_PRONOUNS = ("ه", "ها", "هما", "هم")
+
+
+@dataclass(frozen=True)
+class Roles:
+    actors: tuple[Actor, ...]
+    recipients: tuple[Actor, ...]
+    slots: tuple[str, ...]  # the slots that gave them, for `marsad eval --errors`
+
+
+def assign_roles(
+    candidate: Candidate,
+    sentence: Sentence,
+    matches: list[Match],
+    actors: tuple[Actor, ...],
+    places: tuple[PlaceMention, ...],
+    context: ArticleContext,
+) -> Roles | str:
+    """The candidate's actor and recipient, or why they cannot be read (a reason for `Dropped`)."""
+    match = candidate.match
+    slots = _slots(candidate, sentence, matches, [a for a in actors if not a.venue], places, context)
+    frame = candidate.frame
+    if frame.symmetric:
+        sides = [a for name in frame.participants for a in slots.get(name, [])]
+        everyone = distinct([a for a in sides if a.code != "UNK"])
+        if len(everyone) < 2 and context.speaker is not None and not _has_subject(slots):
+            everyone = distinct([context.speaker, *everyone])  # "وبحث مع نظيره …": the one told of
+        if len(everyone) < 2:
+            return "fewer than two sides"
+        used = tuple(name for name in frame.participants if slots.get(name))
+        return Roles(tuple(everyone), (), used)
+    doers, doer_slot = _first(frame.actor, slots)
+    if not doers:
+        return "no actor"
+    doers = distinct([a for a in doers if a.strong] or doers)
+    codes = {a.code for a in doers}
+    receivers, receiver_slot = _first(frame.recipient, slots, exclude=codes)
+    if not receivers and candidate.type == "ACCUSE" and _attack_after(sentence, matches, match):
+        receivers, receiver_slot = [_unknown("unidentified perpetrator")], "attack"
+    if not receivers and frame.domestic and doers[0].code != "UNK":
+        receivers, receiver_slot = [replace(doers[0], sector="GOV")], "domestic"
+    if not receivers and frame.needs_recipient:
+        return "no recipient"
+    if all(a.code == "UNK" for a in doers) and candidate.type not in ("ASSAULT", "PROTEST"):
+        return "nobody known did it"
+    used = (doer_slot,) + ((receiver_slot,) if receiver_slot else ())
+    return Roles(tuple(doers), tuple(distinct(receivers)), used)
+
+
+def _has_subject(slots: dict[str, list[Actor]]) -> bool:
+    return bool(slots.get("subject") or slots.get("genitive"))
+
+
+def _first(
+    names: tuple[str, ...], slots: dict[str, list[Actor]], exclude: set[str] | None = None
+) -> tuple[list[Actor], str]:
+    for name in names:
+        found = [a for a in slots.get(name, []) if not exclude or a.code not in exclude]
+        if found:
+            return found, name
+    return [], ""
+
+
+def _unknown(name: str, sector: str = "UNK") -> Actor:
+    return Actor("UNK", name, sector, "", 0, 0, True, source="generic")
+
+
+def _state(code: str, text: str, source: str) -> Actor:
+    return Actor(code, code, "GOV", text, 0, 0, True, source=source)
+
+
+def _slots(
+    candidate: Candidate,
+    sentence: Sentence,
+    matches: list[Match],
+    actors: list[Actor],
+    places: tuple[PlaceMention, ...],
+    context: ArticleContext,
+) -> dict[str, list[Actor]]:
+    match = candidate.match
+    start, end = match.start + len(match.prefix), match.end
+    opened = _clause_start(sentence, matches, start)
+    closed = _clause_end(sentence, matches, match, end)
+    groups = _coordinated(actors, sentence)
+    before = [g for g in groups if opened <= g[0].start and g[-1].end <= start]
+    after = [g for g in groups if end <= g[0].start < closed]
+    cut = _cut(candidate, sentence, after, end)
+    after = [g for g in after if g[0].start < cut]
+    slots: dict[str, list[Actor]] = {}
+    for group in after + before[::-1]:
+        if group[0].lead and group[0].lead not in slots:
+            slots[group[0].lead] = group
+    bare_before = [g for g in before if not g[0].lead]
+    bare_after = [g for g in after if not g[0].lead]
+    if _names_an_agreement(sentence, end) and context.parties:
+        slots["parties"] = list(context.parties)
+    if _pronoun_object(sentence, end):
+        named = [a for a in actors if a.end <= start and a.strong and not a.lead][1:]
+        if named:
+            slots["object"] = [named[-1]]  # "اتهمت الجامعة إيران …، مطالبة إياها": her, just named
+            bare_after = [g for g in bare_after if g[0].start > end + 8]
+    word = WORDS.match(sentence.matching, start)
+    form = word.group() if word else match.form
+    if form in _PARTICIPLES or match.form in _PARTICIPLES:
+        main = _main_subject(actors, start) or context.speaker
+        if main is not None:
+            slots["subject"] = [main]
+        if bare_after:
+            slots.setdefault("object", bare_after[0])
+        return _with_places(slots, sentence, places, (opened, start, end, closed))
+    if candidate.noun:
+        owned = _pronoun_suffix(sentence, match)
+        if owned:
+            owner = _main_subject(actors, start) or context.speaker
+            if owner is not None:
+                slots["genitive"] = [owner]
+        elif bare_after and bare_after[0][0].start - end <= _ADJACENT:
+            slots["genitive"] = bare_after.pop(0)
+        elif _doer_adjective(actors, end):
+            adjective = _doer_adjective(actors, end)
+            assert adjective is not None
+            slots["genitive"] = [replace(adjective, strong=True)]
+        if bare_before:
+            slots["subject"] = bare_before[-1]
+        if bare_after:
+            slots["object"] = bare_after[0]
+        return _with_places(slots, sentence, places, (opened, start, end, closed))
+    if bare_before:
+        slots["subject"] = bare_before[-1]
+        if bare_after:
+            slots["object"] = bare_after[0]
+    elif bare_after:
+        if _disagrees(form, bare_after[0][0]) and context.speaker is not None:
+            slots["subject"] = [context.speaker]  # the subject is left out; the actor after is the object
+            slots["object"] = bare_after[0]
+        else:
+            slots["subject"] = bare_after[0]
+            if len(bare_after) > 1:
+                slots["object"] = bare_after[1]
+    return _with_places(slots, sentence, places, (opened, start, end, closed))
+
+
+def _with_places(
+    slots: dict[str, list[Actor]],
+    sentence: Sentence,
+    places: tuple[PlaceMention, ...],
+    bounds: tuple[int, int, int, int],
+) -> dict[str, list[Actor]]:
+    """The destination of a visit or the target area of an attack ("إلى القاهرة", "على غزة"): the state
+    of the place after the trigger, else of the place before it in its clause ("وصل إلى بكين في زيارة")."""
+    opened, start, end, closed = bounds
+    used = [p for p in places if p.locative or _after_ala(sentence, p)]
+    ahead = [p for p in used if end <= p.start < closed] or [p for p in used if opened <= p.start < start][::-1]
+    if ahead:
+        place = ahead[0]
+        slots.setdefault("destination", [_state(place.place.country, place.place.name, "place")])
+    return slots
+
+
+def _after_ala(sentence: Sentence, place: PlaceMention) -> bool:
+    before = WORDS.findall(sentence.matching[max(0, place.start - 8) : place.start])
+    return bool(before) and before[-1] in ("علي", "وعلي")
+
+
+def _coordinated(actors: list[Actor], sentence: Sentence) -> list[list[Actor]]:
+    """Actors joined by و or a comma, as groups ("روسيا والولايات المتحدة")."""
+    groups: list[list[Actor]] = []
+    for actor in sorted(actors, key=lambda a: a.start):
+        if groups and _joined(groups[-1][-1], actor, sentence):
+            groups[-1].append(actor)
+        else:
+            groups.append([actor])
+    return groups
+
+
+def _joined(left: Actor, right: Actor, sentence: Sentence) -> bool:
+    if left.start == right.start:
+        return True  # the two sides of one "الجانبان"
+    between = sentence.matching[left.end : right.start].strip()
+    if between in ("،", ","):
+        return right.conjoined or not right.lead
+    if between == "":
+        return right.conjoined
+    return between in ("و", "، و") or (len(between.split()) <= 2 and between.startswith("و") and not right.lead)
+
+
+def _clause_start(sentence: Sentence, matches: list[Match], start: int) -> int:
+    """Where the clause of a trigger begins: after the last clause opener before it."""
+    opened = max(0, start - _BEFORE_REACH)
+    for other in matches:
+        if other.end <= start and other.first(Kind.CLAUSE) is not None:
+            opened = max(opened, other.end)
+    return opened
+
+
+def _clause_end(sentence: Sentence, matches: list[Match], match: Match, end: int) -> int:
+    closed = min(len(sentence.matching), end + _AFTER_REACH)
+    for other in matches:
+        if other.start >= end and other is not match and (
+            other.first(Kind.CLAUSE) is not None or other.first(Kind.TRIGGER) is not None
+        ):
+            return min(closed, other.start)
+    return closed
+
+
+def _cut(candidate: Candidate, sentence: Sentence, after: list[list[Actor]], end: int) -> int:
+    """Where what is asked or told begins ("دعا X إلى …"): actors after it are content, not recipients."""
+    if not candidate.frame.cut:
+        return len(sentence.matching)
+    subject_end = end
+    for group in after:
+        if not group[0].lead:
+            subject_end = group[-1].end
+            break
+    for word in WORDS.finditer(sentence.matching, end):
+        text = word.group()
+        if word.start() >= subject_end and (
+            text in candidate.frame.cut or text.startswith(("بال", "لل")) or text in ("الي", "علي", "بان", "ان")
+        ):
+            return word.start()
+    return len(sentence.matching)
+
+
+_AGREEMENTS = frozenset({"الاتفاق", "الاتفاقيه", "الاتفاقات", "الاتفاقيات", "المذكره", "الصفقه"})
+
+
+def _names_an_agreement(sentence: Sentence, end: int) -> bool:
+    """Is the trigger's object an agreement told before ("رفضت أنقرة الاتفاق")?"""
+    clause = re.split(r"[،,؛:]", sentence.matching[end : end + 60])[0]
+    return bool(set(WORDS.findall(clause)[:6]) & _AGREEMENTS)
+
+
+def _pronoun_object(sentence: Sentence, end: int) -> bool:
+    """Is the trigger's object a detached pronoun ("مطالبا إياها", "داعيا إياهم")?"""
+    following = WORDS.findall(sentence.matching[end : end + 12])
+    return bool(following) and following[0] in ("اياه", "اياها", "اياهم", "اياهما")
+
+
+def _pronoun_suffix(sentence: Sentence, match: Match) -> bool:
+    """Does a pronoun end the trigger's word ("زيارته", "لقائها", "استقباله")?"""
+    rest = WORDS.match(sentence.matching, match.end)
+    if rest is not None and rest.group() in _PRONOUNS:
+        return True
+    return match.form.endswith(_PRONOUNS) and match.end - 1 not in sentence.marbuta and len(match.form) > 4
+
+
+def _main_subject(actors: list[Actor], start: int) -> Actor | None:
+    """The subject of the sentence's main clause: its first strong actor with no preposition."""
+    return next((a for a in actors if a.start < start and a.strong and not a.lead and not a.paired), None)
+
+
+def _doer_adjective(actors: list[Actor], end: int) -> Actor | None:
+    """A nationality adjective right after a verbal noun is its doer: "غارات إسرائيلية"."""
+    return next((a for a in actors if 0 <= a.start - end <= _ADJACENT and not a.strong and not a.lead), None)
+
+
+def _disagrees(verb: str, subject: Actor) -> bool:
+    """Can `subject` not be the subject of `verb` by gender ("دعا روسيا", "طالبت الرئيس")?"""
+    feminine_verb = verb.endswith("ت") and not verb.endswith("ات") or verb.startswith("ت")
+    masculine_verb = verb.startswith("ي") or not feminine_verb
+    if masculine_verb and subject.feminine and not subject.person:
+        return True
+    return feminine_verb and subject.person and not subject.feminine
+
+
+def _attack_after(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
+    """Is the condemnation aimed at an attack named right after it ("أدان الهجوم الإرهابي")?"""
+    for other in matches:
+        if 0 <= other.start - trigger.end <= 30:
+            entry = other.first(Kind.ATTACK_NOUN, Kind.TRIGGER)
+            if entry is None:
+                continue
+            if entry.kind is Kind.ATTACK_NOUN or (entry.trigger is not None and entry.trigger.type == "ASSAULT"):
+                return True
+    return False
