@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Article, ArticleBand, ArticleDuplicate, Document, EventMention
 from db.session import Database
-from workers.clean import RawDocument, clean_document, cleaner_version
+from workers.clean import RawDocument, clean_document, cleaner_version, trusted_publication_day
 from workers.dedupe import ArticleKey, deduplicate
 from workers.dedupe.minhash import signature, to_bytes
 from workers.extract import ExtractInput, Extraction, extract_events
@@ -32,13 +32,7 @@ from workers.settings import get_settings
 from workers.status import DocumentStatus
 
 log = logging.getLogger(__name__)
-ARTICLES = cast(Table, Article.__table__)
-# Publication dates an event's date can be trusted against (not the file's modification time).
-TRUSTED_PUBLICATION_DATES = (
-    "metadata",
-    "html",
-    "text",
-)  # Core table: per-row UPDATE parameters (executemany)
+ARTICLES = cast(Table, Article.__table__)  # Core table: per-row UPDATE parameters (executemany)
 
 
 @dataclass
@@ -213,7 +207,8 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     ).all()
     found: list[ArticleEvents] = []
     for row in rows:
-        published = row.published_at.date() if row.published_at else None
+        # Only a real publication date anchors اليوم/أمس/weekdays; the file's time never does.
+        published = trusted_publication_day(row.published_at, row.published_source)
         try:
             extraction = extract_events(
                 ExtractInput(row.id, row.body, row.normalized_text, row.language, published, row.dateline)
@@ -221,8 +216,7 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
         except Exception as exc:
             result.errors[row.document_id] = exc
             continue
-        trusted = published if row.published_source in TRUSTED_PUBLICATION_DATES else None
-        found.append(ArticleEvents(row.id, extraction, trusted))
+        found.append(ArticleEvents(row.id, extraction, published))
     if found:
         replace_events(session, found)
         extracted = [article.article_id for article in found]

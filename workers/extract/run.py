@@ -27,10 +27,14 @@ def extract_file(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
             cleaned = clean_document(raw)
         except StageError:
             continue
-        published = cleaned.published_at.date() if cleaned.published_at else None
         extraction = extract_events(
             ExtractInput(
-                index, cleaned.body, cleaned.normalized_text, cleaned.language, published, cleaned.dateline
+                index,
+                cleaned.body,
+                cleaned.normalized_text,
+                cleaned.language,
+                cleaned.trusted_published,  # never the file's time: it would date every اليوم wrongly
+                cleaned.dateline,
             )
         )
         doc = article_name(path, article)
