@@ -22,3 +22,4 @@ class Actor:
     source: str = "name"  # how it was recognised: name, title, context, pronoun, pair, generic
     person: bool = False  # a person (named or by office), not a state, body or crowd
     feminine: bool = False  # the grammatical gender of its head word ("الحكومة", "روسيا", "وزيرة")
+    oblique: bool = False  # in a form only an object takes: "الطرفين", "الجانبين" (not "الطرفان")

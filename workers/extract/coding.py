@@ -141,11 +141,21 @@ def merge_events(events: list[Event]) -> list[Event]:
         for e in kept.values()
         if e.type == "CONSULT" and e.mode == "visit"
     }
-    return [
+    events = [
         e
         for e in kept.values()
         if not (e.type == "CONSULT" and e.mode != "visit" and frozenset(a.code for a in e.actors) in visits)
     ]
+    return [e for e in events if not any(_part_of(e, other) for other in events if other is not e)]
+
+
+def _part_of(event: Event, other: Event) -> bool:
+    """Is `event` the same event as `other` with fewer of its targets named ("قطع العلاقات مع إسرائيل
+    والولايات المتحدة، بما فيها العلاقات مع واشنطن")?"""
+    if event.type != other.type or event.key()[1] != other.key()[1] or not event.recipients:
+        return False
+    mine, theirs = event.key()[2], other.key()[2]
+    return mine < theirs
 
 
 def context_of(event: Event, context: ArticleContext) -> None:
@@ -153,3 +163,5 @@ def context_of(event: Event, context: ArticleContext) -> None:
     context.took_part(list(event.actors + event.recipients), meeting=event.type in ("CONSULT", "AGREE"))
     if event.type in ("AGREE", "SUPPORT") and not event.recipients and len(event.actors) >= 2:
         context.parties = list(event.actors)
+    if event.type == "ASSAULT" and event.actors[0].code != "UNK":
+        context.attackers = list(event.actors)

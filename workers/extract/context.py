@@ -34,6 +34,8 @@ class ArticleContext:
     speaker: Actor | None = None  # the subject of the last sentence: "وتابع …" continues their words
     last_pair: list[Actor] = field(default_factory=list)  # the two sides of the last two-sided event
     parties: list[Actor] = field(default_factory=list)  # who signed or agreed last: "الاتفاق" later
+    participants: list[Actor] = field(default_factory=list)  # of the events told so far, latest last
+    attackers: list[Actor] = field(default_factory=list)  # who made the last attack told: "أدان الهجوم"
 
     def state_for(self, role: str | None) -> str | None:
         """The state an office named without its state belongs to in this article."""
@@ -60,19 +62,30 @@ class ArticleContext:
             self.speaker = first
 
     def took_part(self, actors: list[Actor], *, meeting: bool = False) -> None:
+        for actor in actors:
+            if actor.code != "UNK":
+                self.participants = [a for a in self.participants if a.code != actor.code] + [actor]
         sides = distinct([a for a in actors if a.code != "UNK" and a.sector != "REB"])
         if meeting and len(sides) == 2:
             self.last_pair = sides  # "الوزيران" after a meeting of two ministers
 
-    def pair(self) -> list[Actor]:
-        """The two sides "الجانبان" refers to: those of the last two-sided event, else the last named."""
+    def pair(self, named: list[Actor] | None = None) -> list[Actor]:
+        """The two sides "الجانبان" refers to: those of the last two-sided event, else the last named
+        (`named`: those the sentence has named so far)."""
         if self.last_pair:
             return self.last_pair
-        known = [a for a in self.recent if a.code != "UNK"]
-        sides = [a for a in known if a.sector != "REB"]  # states first; an armed group only if needed
-        if len(sides) < 2:
-            sides = known
-        return sides[-2:] if len(sides) >= 2 else []
+        recent = list(self.recent)
+        for actor in named or []:
+            if actor.strong:
+                recent = [a for a in recent if a.code != actor.code] + [actor]
+        for pool in (self.participants, self.recent, recent):
+            known = [a for a in pool if a.code != "UNK"]
+            sides = [a for a in known if a.sector != "REB"]  # states first; an armed group only if needed
+            if len(sides) < 2:
+                sides = known
+            if len(sides) >= 2:
+                return sides[-2:]
+        return []
 
     def armed_group(self) -> Actor | None:
         armed = [a for a in self.recent if a.sector in ("REB", "UAF") and a.code != "UNK"]
@@ -122,6 +135,9 @@ def dateline_state(dateline: str | None, lexicon: Lexicon) -> str | None:
         return None
     matching, _ = matching_with_index(dateline)
     for match in lexicon.find(matching):
+        cities = [e for e in match.entries if e.kind is Kind.PLACE and e.place and e.place.kind == "city"]
+        if cities:  # a dateline names a city: "عمّان" is Amman before it is Oman
+            return max(cities, key=lambda e: e.place.population if e.place else 0).code
         entry = match.first(Kind.CAPITAL, Kind.PLACE, Kind.COUNTRY)
         if entry is not None and entry.code:
             return entry.code

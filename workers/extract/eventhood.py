@@ -10,6 +10,7 @@ the future by its doer is a THREATEN. Each decision is a small function returnin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,6 +24,7 @@ from workers.extract.timex import resolve_date
 _DENIALS = frozenset({"نفي", "نفت", "ينفي", "تنفي", "نفيا", "ونفي", "ونفت", "نافيا", "نافيه"})
 # A claim reported and then denied in its own sentence: "… طلب من بوتين …، وهو ما نفاه بيسكوف".
 _DENIED_AFTER = ("ما نفاه", "ما نفته", "ما نفوه", "الذي نفاه", "الذي نفته", "ما نفياه", "وهو ما نفته")
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _FUTURE_REACH = 60  # characters either side of a trigger a future cue governs
 _HISTORY = timedelta(days=60)  # an event dated this long before the article is history, not news
 # Events that ask, refuse, threaten or allege: a trigger inside what they are about is no event of its own.
@@ -109,18 +111,23 @@ def _modal(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
 
 
 def _almost(sentence: Sentence, trigger: Match) -> bool:
-    """ "قرر الانسحاب تقريباً": a step almost taken."""
-    return "تقريبا" in WORDS.findall(sentence.matching[trigger.end : trigger.end + 40])
+    """ "قرر الانسحاب تقريباً": a decision almost taken (not "منذ عام تقريباً", about a year)."""
+    decided = {"قرر", "قررت", "وقرر", "وقررت"} & set(WORDS.findall(sentence.matching[max(0, trigger.start - 14) : trigger.start]))
+    return bool(decided) and "تقريبا" in WORDS.findall(sentence.matching[trigger.end : trigger.end + 40])
 
 
 def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     if "س" in trigger.prefix:
         return True
-    return any(
-        m.first(Kind.FUTURE) is not None
-        and (0 <= trigger.start - m.end <= _FUTURE_REACH or 0 <= m.start - trigger.end <= _FUTURE_REACH)
-        for m in matches
-    )
+    for m in matches:
+        if m.first(Kind.FUTURE) is None:
+            continue
+        if 0 <= trigger.start - m.end <= _FUTURE_REACH:
+            return True
+        between = sentence.matching[trigger.end : m.start]
+        if 0 <= m.start - trigger.end <= _FUTURE_REACH and not any(mark in between for mark in "،,؛:"):
+            return True
+    return False
 
 
 def _content(sentence: Sentence, candidates: list[Candidate], candidate: Candidate) -> bool:
@@ -152,7 +159,11 @@ def _told_before(sentence: Sentence, candidate: Candidate, roles: Roles) -> bool
 
 
 def _history(sentence: Sentence, published: date | None) -> bool:
+    """Dated more than a season before the article, or in an earlier year only ("عام 2012")."""
     if published is None:
         return False
     day, precision = resolve_date(sentence.text, published)
-    return day is not None and precision == "day" and day < published - _HISTORY
+    if day is not None and precision == "day":
+        return day < published - _HISTORY
+    years = {int(y) for y in _YEAR.findall(sentence.matching)}
+    return bool(years) and max(years) < published.year and published.month > 2

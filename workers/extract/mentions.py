@@ -36,8 +36,17 @@ _LOCATIVE = frozenset(
 )  # fmt: skip
 # Prepositions that introduce an actor, as separate words (matching form).
 _PREPOSITIONS = frozenset(
-    {"مع", "علي", "ضد", "الي", "من", "بين", "لدي", "عن", "حول", "بشان", "تجاه", "ازاء", "بحق", "عبر", "لصالح"}
-)
+    {"مع", "علي", "ضد", "الي", "من", "بين", "لدي", "عن", "حول", "بشان", "تجاه", "ازاء", "بحق", "عبر", "لصالح",
+     "برياسه", "بحضور", "بمشاركه", "بدعوه", "بقياده", "بوساطه", "بدعم", "تبناه", "تبنته", "تبنت", "تبني",
+     "تابع", "تابعه", "التابعه", "التابع", "تابعين"}
+)  # fmt: skip
+# Words before a nationality adjective that make it a place: "غرب العاصمة الأفغانية", "المياه الإقليمية
+# السعودية" are where, not who.
+_PLACE_NOUNS = frozenset(
+    {"العاصمه", "عاصمه", "المدينه", "مدينه", "الاراضي", "اراضي", "الحدود", "حدود", "المياه", "مياه", "الساحل",
+     "السواحل", "الاقليميه", "المدن", "مدن", "القري", "الجزر", "الاجواء", "اجواء", "الحدوديه", "الولايات",
+     "المحافظات", "الاقاليم", "البلدات", "المناطق", "منطقه", "المنطقه", "الريف", "ريف"}
+)  # fmt: skip
 # Proclitics that are prepositions: بـ "with/by", لـ "to/of", كـ "as".
 _PROCLITIC_PREPOSITIONS = {"ب": "ب", "بال": "ب", "وب": "ب", "وبال": "ب", "فب": "ب", "ل": "ل", "لل": "ل",
                            "ول": "ل", "ولل": "ل", "فل": "ل", "فلل": "ل", "ك": "ك", "كال": "ك"}  # fmt: skip
@@ -103,18 +112,18 @@ def find_mentions(
             continue
         if entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.CAPITAL) and is_place_use(sentence, match):
             continue  # "في سورية", "إلى موسكو": where, not who
-        if entry.kind is Kind.ADJECTIVE and _given_name(sentence, match):
+        if entry.kind is Kind.ADJECTIVE and (_given_name(sentence, match) or _of_a_place(sentence, match)):
             continue
         pieces.append((match, entry))
     actors: list[Actor] = []
     group: list[tuple[Match, Entry]] = []
     for match, entry in pieces:
         if group and _starts_new_actor(sentence, matches, group, match, entry):
-            actors.extend(_resolve(sentence, group, published, context))
+            actors.extend(_resolve(sentence, group, published, context, actors))
             group = []
         group.append((match, entry))
     if group:
-        actors.extend(_resolve(sentence, group, published, context))
+        actors.extend(_resolve(sentence, group, published, context, actors))
     actors = _appositions(actors, sentence)
     places = tuple(
         _place_mention(sentence, match, context)
@@ -161,6 +170,12 @@ def _given_name(sentence: Sentence, match: Match) -> bool:
         return False
     before = WORDS.findall(sentence.matching[max(0, match.start - 20) : match.start])
     return bool(before) and before[-1].startswith(("ال", "وال")) and len(before[-1]) > 3
+
+
+def _of_a_place(sentence: Sentence, match: Match) -> bool:
+    """A nationality adjective on a place noun ("العاصمة الأفغانية") says where, not who."""
+    before = WORDS.findall(sentence.matching[max(0, match.start - 16) : match.start])
+    return bool(before) and before[-1] in _PLACE_NOUNS
 
 
 def _office_words(sentence: Sentence, matches: list[Match], start: int, end: int) -> bool:
@@ -229,6 +244,21 @@ def _lead(sentence: Sentence, first: Match) -> str:
     return ""
 
 
+def _lead_of_noun(sentence: Sentence, start: int) -> str:
+    """The preposition of the noun a nationality adjective describes ("للنازحين", "على المواقع")."""
+    before = WORDS.findall(sentence.matching[max(0, start - 30) : start])
+    if not before:
+        return ""
+    noun = before[-1]
+    if noun.startswith(("لل", "ولل")) and noun not in _OWNERS:
+        return "ل"
+    if noun.startswith(("بال", "وبال")):
+        return "ب"
+    if len(before) >= 2 and before[-2] in _PREPOSITIONS:
+        return before[-2]
+    return ""
+
+
 def _owner_before(sentence: Sentence, start: int) -> bool:
     before = WORDS.findall(sentence.matching[max(0, start - 16) : start])
     return bool(before) and before[-1] in _OWNERS
@@ -251,7 +281,11 @@ def _actor_of(entry: Entry, published: date | None) -> tuple[str, str, str | Non
 
 
 def _resolve(
-    sentence: Sentence, group: list[tuple[Match, Entry]], published: date | None, context: ArticleContext
+    sentence: Sentence,
+    group: list[tuple[Match, Entry]],
+    published: date | None,
+    context: ArticleContext,
+    before: list[Actor],
 ) -> list[Actor]:
     """One actor from a phrase of adjacent mentions: title, office words, adjective, state, name."""
     first = group[0][0]
@@ -259,10 +293,16 @@ def _resolve(
     text = sentence.display(start, end)
     kinds = [entry.kind for _, entry in group]
     lead = _lead(sentence, first)
+    if not lead and kinds == [Kind.ADJECTIVE]:
+        lead = _lead_of_noun(sentence, first.start)  # "للنازحين اليمنيين": to the Yemeni displaced
     conjoined = first.prefix.startswith("و")
     common = {"text": text, "start": start, "end": end, "lead": lead, "conjoined": conjoined}
     if Kind.PAIR in kinds and not set(kinds) & _NAMED:
-        return [replace(a, **common, paired=True, source="pair") for a in context.pair()]  # type: ignore[arg-type]
+        oblique = group[0][0].form.endswith("ين")  # "الطرفين": an object; "الطرفان": a subject
+        return [
+            replace(a, **common, paired=True, source="pair", oblique=oblique)  # type: ignore[arg-type]
+            for a in context.pair(before)
+        ]
     title = next((e for _, e in group if e.kind in (Kind.TITLE, Kind.COUNTERPART)), None)
     role = title.role if title is not None else None
     best: tuple[str, str, str | None, str | None] | None = None

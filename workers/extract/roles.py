@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from workers.extract.actor import Actor
 from workers.extract.context import ArticleContext, distinct
-from workers.extract.frames import Candidate
+from workers.extract.frames import Candidate, is_noun
 from workers.extract.lexicon import Kind, Match
 from workers.extract.mentions import WORDS, PlaceMention
 from workers.extract.text import Sentence
@@ -29,6 +29,7 @@ from workers.extract.text import Sentence
 _AFTER_REACH = 140  # characters after a trigger its clause may run
 _BEFORE_REACH = 120
 _ADJACENT = 2
+_BETWEEN_REACH = 16  # "لقاء بين": بين this close to a meeting names its sides
 # Participles that continue the clause before them: their subject is that clause's.
 _PARTICIPLES = frozenset(
     {"معربا", "داعيا", "مشيرا", "مؤكدا", "موكدا", "مطالبا", "محذرا", "معتبرا", "مضيفا", "منددا", "رافضا",
@@ -36,6 +37,9 @@ _PARTICIPLES = frozenset(
      "مستنكرا"}
 )  # fmt: skip
 _PRONOUNS = ("ه", "ها", "هما", "هم")
+# Words that introduce an actor in a role of their own: who claimed an attack, whose the target was.
+_LEAD_SLOTS = {"تبناه": "claimant", "تبنته": "claimant", "تبنت": "claimant", "تبني": "claimant",
+               "تابع": "owner", "تابعه": "owner", "التابعه": "owner", "التابع": "owner", "تابعين": "owner"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,8 @@ def assign_roles(
     codes = {a.code for a in doers}
     receivers, receiver_slot = _first(frame.recipient, slots, exclude=codes)
     if not receivers and candidate.type == "ACCUSE" and _attack_after(sentence, matches, match):
-        receivers, receiver_slot = [_unknown("unidentified perpetrator")], "attack"
+        known = [a for a in context.attackers if a.code not in codes]  # the attack told before, by whom
+        receivers, receiver_slot = known or [_unknown("unidentified perpetrator")], "attack"
     if not receivers and frame.domestic and doers[0].code != "UNK":
         receivers, receiver_slot = [replace(doers[0], sector="GOV")], "domestic"
     if not receivers and frame.needs_recipient:
@@ -125,9 +130,14 @@ def _slots(
     after = [g for g in after if g[0].start < cut]
     slots: dict[str, list[Actor]] = {}
     for group in after + before[::-1]:
-        if group[0].lead and group[0].lead not in slots:
-            slots[group[0].lead] = group
-    bare_before = [g for g in before if not g[0].lead]
+        lead = _LEAD_SLOTS.get(group[0].lead, group[0].lead)
+        if lead and lead not in slots:
+            slots[lead] = group
+    if "بين" in slots and candidate.frame.symmetric and slots["بين"][0].start - end <= _BETWEEN_REACH:
+        return {"بين": slots["بين"]}  # "وقف إطلاق النار بين إسرائيل وحماس": exactly these two
+    slots.pop("بين", None) if candidate.frame.symmetric else None  # a بين further on is in what was discussed
+    coordinated = match.prefix in ("و", "ف") and not candidate.noun  # "… ودعا": a clause of its own
+    bare_before = [] if coordinated else [g for g in before if not g[0].lead]
     bare_after = [g for g in after if not g[0].lead]
     if _names_an_agreement(sentence, end) and context.parties:
         slots["parties"] = list(context.parties)
@@ -146,11 +156,12 @@ def _slots(
             slots.setdefault("object", bare_after[0])
         return _with_places(slots, sentence, places, (opened, start, end, closed))
     if candidate.noun:
-        owned = _pronoun_suffix(sentence, match)
-        if owned:
+        if _pronoun_suffix(sentence, match):
             owner = _main_subject(actors, start) or context.speaker
             if owner is not None:
-                slots["genitive"] = [owner]
+                slots["genitive"] = [owner]  # "زيارته", "استقباله": the one the sentence is about
+            if bare_after and not bare_before:
+                slots["subject"] = bare_after[0]  # "كان في استقباله الرئيس اللبناني"
         elif bare_after and bare_after[0][0].start - end <= _ADJACENT:
             slots["genitive"] = bare_after.pop(0)
         elif _doer_adjective(actors, end):
@@ -158,22 +169,36 @@ def _slots(
             assert adjective is not None
             slots["genitive"] = [replace(adjective, strong=True)]
         if bare_before:
-            slots["subject"] = bare_before[-1]
-        if bare_after:
-            slots["object"] = bare_after[0]
+            slots.setdefault("subject", bare_before[-1])
         return _with_places(slots, sentence, places, (opened, start, end, closed))
+    antecedent = _antecedent(sentence, matches, actors, start)
     if bare_before:
         slots["subject"] = bare_before[-1]
         if bare_after:
             slots["object"] = bare_after[0]
+    elif antecedent is not None:
+        slots["subject"] = [antecedent]  # "شكري، الذي يزور المملكة": Shoukry visits
+        if bare_after:
+            slots["object"] = bare_after[0]
     elif bare_after:
-        if _disagrees(form, bare_after[0][0]) and context.speaker is not None:
-            slots["subject"] = [context.speaker]  # the subject is left out; the actor after is the object
+        if _cannot_be_subject(form, bare_after[0][0]):
+            dropped = _main_subject(actors, start) or context.speaker  # the subject is left out
+            if dropped is not None:
+                slots["subject"] = [dropped]
             slots["object"] = bare_after[0]
         else:
             slots["subject"] = bare_after[0]
             if len(bare_after) > 1:
                 slots["object"] = bare_after[1]
+    if "subject" not in slots:
+        dropped = _main_subject(actors, start) or context.speaker
+        if dropped is not None:
+            slots["subject"] = [dropped]  # "أدان … ودعا مجلس الأمن", "وتابع «سندمرهم»": the same subject
+    if "object" not in slots and _object_pronoun(sentence, match):
+        doing = {a.code for a in slots.get("subject", [])}
+        them = [a for a in reversed(context.recent) if a.code not in doing]
+        if them:
+            slots["object"] = them[:1]  # "سندمرهم": "them" are the last others named
     return _with_places(slots, sentence, places, (opened, start, end, closed))
 
 
@@ -234,10 +259,15 @@ def _clause_end(sentence: Sentence, matches: list[Match], match: Match, end: int
     closed = min(len(sentence.matching), end + _AFTER_REACH)
     for other in matches:
         if other.start >= end and other is not match and (
-            other.first(Kind.CLAUSE) is not None or other.first(Kind.TRIGGER) is not None
+            other.first(Kind.CLAUSE) is not None or _new_clause_verb(other)
         ):
             return min(closed, other.start)
     return closed
+
+
+def _new_clause_verb(match: Match) -> bool:
+    """A trigger verb joined by و/ف begins a clause of its own ("… ودعا", "واعتبرته")."""
+    return match.first(Kind.TRIGGER) is not None and match.prefix in ("و", "ف") and not is_noun(match)
 
 
 def _cut(candidate: Candidate, sentence: Sentence, after: list[list[Actor]], end: int) -> int:
@@ -281,6 +311,14 @@ def _pronoun_suffix(sentence: Sentence, match: Match) -> bool:
     return match.form.endswith(_PRONOUNS) and match.end - 1 not in sentence.marbuta and len(match.form) > 4
 
 
+def _object_pronoun(sentence: Sentence, match: Match) -> bool:
+    """A verb with an object pronoun on it ("سندمرهم", "هاجمهم", "اتهمها")."""
+    rest = WORDS.match(sentence.matching, match.end)
+    if rest is not None and rest.group() in ("هم", "ها", "هما"):
+        return True
+    return match.form.endswith("هم") and len(match.form) > 5
+
+
 def _main_subject(actors: list[Actor], start: int) -> Actor | None:
     """The subject of the sentence's main clause: its first strong actor with no preposition."""
     return next((a for a in actors if a.start < start and a.strong and not a.lead and not a.paired), None)
@@ -291,19 +329,33 @@ def _doer_adjective(actors: list[Actor], end: int) -> Actor | None:
     return next((a for a in actors if 0 <= a.start - end <= _ADJACENT and not a.strong and not a.lead), None)
 
 
-def _disagrees(verb: str, subject: Actor) -> bool:
-    """Can `subject` not be the subject of `verb` by gender ("دعا روسيا", "طالبت الرئيس")?"""
-    feminine_verb = verb.endswith("ت") and not verb.endswith("ات") or verb.startswith("ت")
-    masculine_verb = verb.startswith("ي") or not feminine_verb
-    if masculine_verb and subject.feminine and not subject.person:
+def _cannot_be_subject(verb: str, actor: Actor) -> bool:
+    """Can `actor` not be the subject of `verb`: its case says object ("الطرفين", "المحتجين"), or the verb
+    does not agree with it in gender ("دعا روسيا", "طالبت الرئيس")?"""
+    if actor.oblique:
         return True
-    return feminine_verb and subject.person and not subject.feminine
+    feminine_verb = (verb.endswith("ت") and not verb.endswith("ات")) or verb.startswith("ت")
+    if not feminine_verb and actor.feminine and not actor.person:
+        return True
+    return feminine_verb and actor.person and not actor.feminine
+
+
+def _antecedent(sentence: Sentence, matches: list[Match], actors: list[Actor], start: int) -> Actor | None:
+    """The actor a relative pronoun right before the trigger stands for ("شكري، الذي يزور …")."""
+    opener = next(
+        (m for m in matches if m.first(Kind.CLAUSE) is not None and 0 <= start - m.end <= 2
+         and m.form in ("الذي", "التي", "الذين")), None,
+    )  # fmt: skip
+    if opener is None:
+        return None
+    return next((a for a in reversed(actors) if a.end <= opener.start and opener.start - a.end <= 4), None)
 
 
 def _attack_after(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     """Is the condemnation aimed at an attack named right after it ("أدان الهجوم الإرهابي")?"""
+    closed = _clause_end(sentence, matches, trigger, trigger.end)
     for other in matches:
-        if 0 <= other.start - trigger.end <= 30:
+        if trigger.end <= other.start < closed:
             entry = other.first(Kind.ATTACK_NOUN, Kind.TRIGGER)
             if entry is None:
                 continue
