@@ -566,8 +566,10 @@ def evaluate_command(
 ) -> None:
     """Score extraction against gold: precision, recall and F1 overall and per type; location and date
     accuracy over matched events (dates also per article-name prefix, `ant`, `snn`); errors by cause."""
+    from workers.extract.blame import blame, dropped_record
     from workers.extract.evaluate import error_lines, evaluate, half_members, load_split, restrict_to
-    from workers.extract.run import article_files, extract_file, load_gold
+    from workers.extract.record import event_record
+    from workers.extract.run import article_files, load_gold, read_file
     from workers.ingest.formats import Limits
 
     chosen: frozenset[str] | None = None
@@ -587,8 +589,14 @@ def evaluate_command(
         absent = len(chosen - {path.name for path in files})
         if absent:
             err_console.print(f"note: {absent} article(s) of half {half} are not in {docs}", highlight=False)
-    found = [record for path in files for record in extract_file(path, limits)]
+    found: list[dict[str, Any]] = []
+    dropped: list[dict[str, Any]] = []
+    for path in files:
+        for doc, extraction in read_file(path, limits):
+            found.extend(event_record(doc, event, trace=True) for event in extraction.events)
+            dropped.extend(dropped_record(doc, item) for item in extraction.dropped)
     report = evaluate(wanted, found)
+    report.errors = blame(report.errors, dropped)
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))
         return

@@ -201,6 +201,8 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
             Article.published_at,
             Article.published_source,
             Article.dateline,
+            Article.source,
+            Article.agency,
         )
         .where(Article.document_id.in_(document_ids))
         .where(~is_duplicate)  # a duplicate's events are its canonical article's
@@ -211,7 +213,16 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
         published = trusted_publication_day(row.published_at, row.published_source)
         try:
             extraction = extract_events(
-                ExtractInput(row.id, row.body, row.normalized_text, row.language, published, row.dateline)
+                ExtractInput(
+                    row.id,
+                    row.body,
+                    row.normalized_text,
+                    row.language,
+                    published,
+                    row.dateline,
+                    row.source,
+                    row.agency,
+                )
             )
         except Exception as exc:
             result.errors[row.document_id] = exc

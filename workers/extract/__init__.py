@@ -15,8 +15,15 @@ from workers.extract.engine import Dropped, Event, Location, read_article
 from workers.extract.lexicon import default_lexicon
 
 __all__ = [
-    "Actor", "Dropped", "Event", "ExtractInput", "Extraction", "Location", "extract_events", "lexicon_version",
-]  # fmt: skip
+    "Actor",
+    "Dropped",
+    "Event",
+    "ExtractInput",
+    "Extraction",
+    "Location",
+    "extract_events",
+    "lexicon_version",
+]
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from workers.extract.lexicon import Kind, Lexicon, Match
 from workers.extract.actor import Actor
+from workers.extract.lexicon import Kind, Lexicon, Match
 from workers.extract.text import matching_with_index
 
 # Offices held for a state: with no nationality written, they belong to the state the article ties them to.
@@ -54,10 +54,10 @@ class ArticleContext:
             self.recent = [a for a in self.recent if a.code != actor.code] + [actor]
             if actor.role is not None and actor.source != "context":
                 self.offices[actor.role] = actor
-        first = next(
-            (a for a in actors if a.strong and not a.lead and not a.paired and a.sector not in ("REB", None)),
-            None,
-        )
+        bare = [
+            a for a in actors if a.strong and not a.lead and not a.paired and a.sector not in ("REB", None)
+        ]
+        first = next((a for a in bare if a.person), bare[0] if bare else None)  # a person, else a body
         if first is not None:
             self.speaker = first
 
@@ -124,7 +124,7 @@ def article_context(
             entry = match.first(Kind.COUNTRY, Kind.ADJECTIVE, Kind.CAPITAL, Kind.METONYM)
             if entry is not None and entry.code and entry.code in lexicon.countries:
                 counts[entry.code] += 1
-    ranked = counts.most_common(2) + [("", 0)]
+    ranked = [*counts.most_common(2), ("", 0)]
     main = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else None
     return ArticleContext(home=home, main=main)
 

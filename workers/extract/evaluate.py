@@ -379,6 +379,8 @@ def describe_event(event: Event, *, gold: bool) -> str:
             parts.append("(optional)")
         if event.get("note"):
             parts.append(f"note: {_shorten(str(event['note']))}")
+        if event.get("step"):
+            parts.append(f"step: {event['step']}")
     else:
         if event.get("trigger"):
             parts.append(f"trigger: {event['trigger']}")

@@ -11,6 +11,7 @@ the future by its doer is a THREATEN. Each decision is a small function returnin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,7 +19,7 @@ from workers.extract.frames import Candidate
 from workers.extract.lexicon import Kind, Match
 from workers.extract.mentions import WORDS
 from workers.extract.roles import Roles
-from workers.extract.text import Sentence
+from workers.extract.text import Sentence, words
 from workers.extract.timex import resolve_date
 
 _DENIALS = frozenset({"نفي", "نفت", "ينفي", "تنفي", "نفيا", "ونفي", "ونفت", "نافيا", "نافيه"})
@@ -50,7 +51,7 @@ def judge(
 ) -> Verdict | str:
     """The event the candidate is, or why it is none."""
     match = candidate.match
-    for reason, test in (
+    checks: tuple[tuple[str, Callable[[], bool]], ...] = (
         ("football", lambda: any(m.first(Kind.SPORT) for m in matches)),
         ("negated", lambda: _negated(sentence, matches, candidate)),
         ("denied", lambda: _denied(sentence, match)),
@@ -60,7 +61,8 @@ def judge(
         ("what another event is about", lambda: _content(sentence, candidates, candidate)),
         ("told before", lambda: _told_before(sentence, candidate, roles)),
         ("history", lambda: _history(sentence, published)),
-    ):
+    )
+    for reason, test in checks:
         if test():
             return reason
     future = _future(sentence, matches, match)
@@ -94,7 +96,7 @@ def _negated(sentence: Sentence, matches: list[Match], candidate: Candidate) -> 
 
 
 def _denied(sentence: Sentence, trigger: Match) -> bool:
-    if any(word in _DENIALS for word in WORDS.findall(sentence.matching[: trigger.start])):
+    if any(word in _DENIALS for word in words(sentence.matching[: trigger.start])):
         return True  # "نفى … أن يكون"
     return any(denial in sentence.matching[trigger.end :] for denial in _DENIED_AFTER)
 
@@ -112,8 +114,10 @@ def _modal(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
 
 def _almost(sentence: Sentence, trigger: Match) -> bool:
     """ "قرر الانسحاب تقريباً": a decision almost taken (not "منذ عام تقريباً", about a year)."""
-    decided = {"قرر", "قررت", "وقرر", "وقررت"} & set(WORDS.findall(sentence.matching[max(0, trigger.start - 14) : trigger.start]))
-    return bool(decided) and "تقريبا" in WORDS.findall(sentence.matching[trigger.end : trigger.end + 40])
+    decided = {"قرر", "قررت", "وقرر", "وقررت"} & set(
+        words(sentence.matching[max(0, trigger.start - 14) : trigger.start])
+    )
+    return bool(decided) and "تقريبا" in words(sentence.matching[trigger.end : trigger.end + 40])
 
 
 def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
@@ -137,7 +141,7 @@ def _content(sentence: Sentence, candidates: list[Candidate], candidate: Candida
         if other is candidate or other.type not in _GOVERNING or other.match.end > candidate.match.start:
             continue
         between = sentence.matching[other.match.end : candidate.match.start]
-        if len(between) > _CONTENT_REACH or any(mark in between for mark in "،,؛:.\"«»"):
+        if len(between) > _CONTENT_REACH or any(mark in between for mark in '،,؛:."«»'):
             continue
         if other.type == "AGREE" and other.frame.symmetric:
             continue  # "اتفقا على عقد اجتماع" is itself an agreement about the meeting
@@ -150,7 +154,11 @@ def _told_before(sentence: Sentence, candidate: Candidate, roles: Roles) -> bool
     back at an event already told."""
     match = candidate.match
     rest = WORDS.match(sentence.matching, match.end)
-    if rest is not None and rest.group() in ("ه", "ها", "هما", "هم", "هن") and match.prefix in ("ل", "ب", "ول", "وب"):
+    if (
+        rest is not None
+        and rest.group() in ("ه", "ها", "هما", "هم", "هن")
+        and match.prefix in ("ل", "ب", "ول", "وب")
+    ):
         return True
     if candidate.type not in ("CONSULT", "AGREE", "SUPPORT") or not candidate.noun:
         return False

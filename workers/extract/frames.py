@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from workers.extract.lexicon import Frame, Kind, Lexicon, Match, Trigger
 from workers.extract.mentions import WORDS
-from workers.extract.text import Sentence
+from workers.extract.text import Sentence, words
 
 _NEAR = 5  # words either side of a trigger that its context words may stand in
 
@@ -25,6 +25,9 @@ class Candidate:
     mode: str | None
     frame: Frame
     noun: bool  # a verbal noun ("لقاء", "زيارة") rather than a verb ("التقى", "زار")
+    feminine: bool = (
+        False  # a verb in the feminine ("دعت", "تطالب"), which agrees only with a feminine subject
+    )
 
 
 @dataclass(frozen=True)
@@ -65,19 +68,20 @@ def find_candidates(
 ) -> tuple[list[Candidate], list[Dropped]]:
     candidates: list[Candidate] = []
     dropped: list[Dropped] = []
-    words = [(w.start(), w.end(), _bare(w.group())) for w in WORDS.finditer(sentence.matching)]
+    tokens = [(w.start(), w.end(), _bare(w.group())) for w in WORDS.finditer(sentence.matching)]
     for match in matches:
         entry = match.first(Kind.TRIGGER)
         if entry is None or entry.trigger is None:
             continue
         trigger: Trigger = entry.trigger
         shown = sentence.display(match.start + len(match.prefix), match.end)
-        index = next((i for i, (s, e, _) in enumerate(words) if s <= match.start + len(match.prefix) < e), 0)
-        last = next((i for i, (s, e, _) in enumerate(words) if s < match.end <= e), index)
-        before = words[index - 1][2] if index > 0 else ""
-        after = words[last + 1][2] if last + 1 < len(words) else ""
-        near = {w for _, _, w in words[max(0, index - _NEAR) : last + 1 + _NEAR]}
-        near |= {w for w in WORDS.findall(sentence.matching[max(0, match.start - 60) : match.end + 60])}
+        head = match.start + len(match.prefix)
+        index = next((i for i, (s, e, _) in enumerate(tokens) if s <= head < e), 0)
+        last = next((i for i, (s, e, _) in enumerate(tokens) if s < match.end <= e), index)
+        before = tokens[index - 1][2] if index > 0 else ""
+        after = tokens[last + 1][2] if last + 1 < len(tokens) else ""
+        near = {w for _, _, w in tokens[max(0, index - _NEAR) : last + 1 + _NEAR]}
+        near |= set(words(sentence.matching[max(0, match.start - 60) : match.end + 60]))
         if before in trigger.vetoes_before or after in trigger.vetoes_after:
             dropped.append(Dropped("frames", "another word here", trigger.type, shown, sentence.text))
             continue
@@ -89,8 +93,18 @@ def find_candidates(
             if near & set(other.near):
                 event_type, mode, frame = other.type, other.mode, other.frame
                 break
-        candidates.append(Candidate(match, event_type, mode, lexicon.frames[frame], is_noun(match)))
+        noun = is_noun(match)
+        feminine = not noun and _feminine_verb(match.form.split()[0], lexicon)
+        candidates.append(Candidate(match, event_type, mode, lexicon.frames[frame], noun, feminine))
     return candidates, dropped
+
+
+def _feminine_verb(verb: str, lexicon: Lexicon) -> bool:
+    """ "دعت", "طالبت" (past) and "تطالب" (present, when "يطالب" is a trigger too) are feminine; "توعد",
+    "تعهد" begin with ت but are masculine past verbs."""
+    if verb.endswith("ت") and not verb.endswith("ات"):
+        return True
+    return verb.startswith("ت") and lexicon.is_trigger("ي" + verb[1:])
 
 
 def _bare(word: str) -> str:

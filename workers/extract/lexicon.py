@@ -40,7 +40,7 @@ QUAD = {
     "COERCE": 4, "ASSAULT": 4,
 }  # fmt: skip
 # Slots a frame may name besides prepositions (frames.yaml; read by workers/extract/roles.py).
-SLOTS = frozenset({"subject", "object", "genitive", "destination", "parties", "claimant", "owner"})
+SLOTS = frozenset({"subject", "object", "genitive", "destination", "parties", "claimant", "owner", "content"})
 # Smaller towns' Arabic names collide with ordinary words ("بيان", "الخبر"); capitals and regions come
 # from countries.yaml and regions.yaml whatever their size.
 MIN_CITY_POPULATION = 40_000
@@ -195,6 +195,11 @@ class Lexicon:
     organizations: dict[str, str] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)  # matching form → code
 
+    def is_trigger(self, form: str) -> bool:
+        """Is `form` (matching form) a trigger of the lexicon?"""
+        found = self.automaton.get(form, None)
+        return found is not None and any(e.kind is Kind.TRIGGER for e in found[1])
+
     def find(self, text: str, marbuta: frozenset[int] = frozenset()) -> list[Match]:
         """Every lexicon entry in `text` (matching form), longest first where they overlap.
 
@@ -315,7 +320,9 @@ def _load_countries(builder: _Builder, lexicon: Lexicon) -> None:
         lexicon.countries[code] = name
         masculine = bool(entry.get("masculine"))
         for form in entry.get("names") or []:
-            builder.add(form, Entry(Kind.COUNTRY, code, "GOV", name, masculine=masculine), where, "state", code)
+            builder.add(
+                form, Entry(Kind.COUNTRY, code, "GOV", name, masculine=masculine), where, "state", code
+            )
         adjectives = [entry["adjective"]] if entry.get("adjective") else []
         for base in adjectives + list(entry.get("extra_adjectives") or []):
             for form in adjective_forms(base):
@@ -486,7 +493,9 @@ def _load_triggers(builder: _Builder, lexicon: Lexicon) -> None:
                 if other.get("type") not in PLOVER_TYPES or other.get("frame") not in lexicon.frames:
                     raise ValueError(f"{where}: bad alternative {other!r}")
                 alternatives.append(
-                    Alternative(_words(other, "near", where), other["type"], other.get("mode"), other["frame"])
+                    Alternative(
+                        _words(other, "near", where), other["type"], other.get("mode"), other["frame"]
+                    )
                 )
             trigger = Trigger(
                 event_type, group.get("mode"), frame, _words(group, "requires", where),
@@ -502,8 +511,23 @@ def _load_triggers(builder: _Builder, lexicon: Lexicon) -> None:
 
 def _load_cues(builder: _Builder) -> None:
     cues = _yaml(LEXICON_DIR / "cues.yaml")
-    for key in ("negation", "habitual", "future", "sidelines", "counterpart", "pair", "sport", "state_pronoun",
-                "kingdom", "conditional", "modal", "intention", "background", "attack_noun", "clause"):
+    for key in (
+        "negation",
+        "habitual",
+        "future",
+        "sidelines",
+        "counterpart",
+        "pair",
+        "sport",
+        "state_pronoun",
+        "kingdom",
+        "conditional",
+        "modal",
+        "intention",
+        "background",
+        "attack_noun",
+        "clause",
+    ):
         kind = Kind(key)
         for form in cues[key]:
             builder.add(form, Entry(kind), f"cues.yaml {key}", f"cue-{key}", key)

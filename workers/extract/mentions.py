@@ -17,7 +17,7 @@ from datetime import date
 from workers.extract.actor import Actor
 from workers.extract.context import ArticleContext
 from workers.extract.lexicon import Entry, Kind, Lexicon, Match, Place
-from workers.extract.text import Sentence
+from workers.extract.text import Sentence, words
 
 WORDS = re.compile(r"\w+")
 
@@ -97,7 +97,11 @@ class Mentions:
 
 
 def find_mentions(
-    sentence: Sentence, matches: list[Match], lexicon: Lexicon, published: date | None, context: ArticleContext
+    sentence: Sentence,
+    matches: list[Match],
+    lexicon: Lexicon,
+    published: date | None,
+    context: ArticleContext,
 ) -> Mentions:
     pieces: list[tuple[Match, Entry]] = []
     seats: set[int] = set()  # matches read as a governor's seat, not as a place of the event
@@ -139,7 +143,7 @@ def is_place_use(sentence: Sentence, match: Match) -> bool:
     """Is the name introduced as a place ("في سورية", "بالرياض", "إلى موسكو", "ومقرها لندن")?"""
     if match.prefix.endswith("ب") or match.prefix in ("ل", "ول"):
         return True
-    before = WORDS.findall(sentence.matching[max(0, match.start - 14) : match.start])
+    before = words(sentence.matching[max(0, match.start - 14) : match.start])
     if not before:
         return False
     word = before[-1]
@@ -168,13 +172,13 @@ def _given_name(sentence: Sentence, match: Match) -> bool:
     "العقيد الركن تركي المالكي", "الأمير تركي الفيصل" (an adjective agrees: "الرئيس التركي")."""
     if "ال" in match.prefix or match.form.startswith("ال"):
         return False
-    before = WORDS.findall(sentence.matching[max(0, match.start - 20) : match.start])
+    before = words(sentence.matching[max(0, match.start - 20) : match.start])
     return bool(before) and before[-1].startswith(("ال", "وال")) and len(before[-1]) > 3
 
 
 def _of_a_place(sentence: Sentence, match: Match) -> bool:
     """A nationality adjective on a place noun ("العاصمة الأفغانية") says where, not who."""
-    before = WORDS.findall(sentence.matching[max(0, match.start - 16) : match.start])
+    before = words(sentence.matching[max(0, match.start - 16) : match.start])
     return bool(before) and before[-1] in _PLACE_NOUNS
 
 
@@ -202,8 +206,10 @@ def _starts_new_actor(
     if match.prefix.startswith(("و", "ف")):
         return True  # joined by "و": "بوتين ونظيره", "روسيا والولايات المتحدة"
     if match.start - last_match.end > _JOIN_GAP:
-        titled = Kind.TITLE in kinds and not kinds & _NAMED and any(
-            e.kind is Kind.TITLE and e.role in _OFFICES for _, e in group
+        titled = (
+            Kind.TITLE in kinds
+            and not kinds & _NAMED
+            and any(e.kind is Kind.TITLE and e.role in _OFFICES for _, e in group)
         )
         if not (titled and entry.kind is not Kind.TITLE and _office_words(
             sentence, matches, last_match.end, match.start
@@ -231,7 +237,7 @@ def _lead(sentence: Sentence, first: Match) -> str:
         proclitic = None  # "البيان الختامي لمجلس التعاون": whose statement, not to whom
     if proclitic:
         return proclitic
-    before = WORDS.findall(sentence.matching[max(0, first.start - 16) : first.start])
+    before = words(sentence.matching[max(0, first.start - 16) : first.start])
     if not before:
         return ""
     word = before[-1]
@@ -246,7 +252,7 @@ def _lead(sentence: Sentence, first: Match) -> str:
 
 def _lead_of_noun(sentence: Sentence, start: int) -> str:
     """The preposition of the noun a nationality adjective describes ("للنازحين", "على المواقع")."""
-    before = WORDS.findall(sentence.matching[max(0, start - 30) : start])
+    before = words(sentence.matching[max(0, start - 30) : start])
     if not before:
         return ""
     noun = before[-1]
@@ -260,7 +266,7 @@ def _lead_of_noun(sentence: Sentence, start: int) -> str:
 
 
 def _owner_before(sentence: Sentence, start: int) -> bool:
-    before = WORDS.findall(sentence.matching[max(0, start - 16) : start])
+    before = words(sentence.matching[max(0, start - 16) : start])
     return bool(before) and before[-1] in _OWNERS
 
 
@@ -316,7 +322,7 @@ def _resolve(
         return [] if actor is None else [replace(actor, **common, feminine=feminine)]  # type: ignore[arg-type]
     code, name, own_sector, own_role = best
     strong = Kind.TITLE in kinds or Kind.COUNTERPART in kinds or any(k is not Kind.ADJECTIVE for k in kinds)
-    lead_words = WORDS.findall(sentence.matching[max(0, start - 30) : start])[-3:]
+    lead_words = words(sentence.matching[max(0, start - 30) : start])[-3:]
     venue = all(k is Kind.ORGANIZATION for k in kinds) and any(w in _VENUE for w in lead_words)
     person = Kind.PERSON in kinds or (role in _PERSON_ROLES)
     return [

@@ -8,11 +8,13 @@ from workers.extract.actor import Actor
 from workers.extract.engine import Event
 
 
-def actor_record(actor: Actor) -> dict[str, Any]:
-    return {"code": actor.code, "name": actor.name, "sector": actor.sector, "text": actor.text}
+def actor_record(actor: Actor, *, trace: bool = False) -> dict[str, Any]:
+    record = {"code": actor.code, "name": actor.name, "sector": actor.sector, "text": actor.text}
+    return record | {"source": actor.source} if trace else record
 
 
-def event_record(doc: str, event: Event) -> dict[str, Any]:
+def event_record(doc: str, event: Event, *, trace: bool = False) -> dict[str, Any]:
+    """The event as EVENTS.md prints it; `trace` adds how it was read (for `marsad eval --errors`)."""
     location = None
     if event.location is not None:
         place = event.location
@@ -22,8 +24,8 @@ def event_record(doc: str, event: Event) -> dict[str, Any]:
         "doc": doc,
         "type": event.type,
         "mode": event.mode,
-        "actors": [actor_record(a) for a in event.actors],
-        "recipients": [actor_record(a) for a in event.recipients],
+        "actors": [actor_record(a, trace=trace) for a in event.actors],
+        "recipients": [actor_record(a, trace=trace) for a in event.recipients],
         "location": location,
         "date": event.date.isoformat() if event.date else None,
         "date_precision": event.date_precision,
@@ -35,4 +37,4 @@ def event_record(doc: str, event: Event) -> dict[str, Any]:
         "char_start": event.char_start,
         "char_end": event.char_end,
         "confidence": event.confidence,
-    }
+    } | ({"steps": list(event.steps)} if trace else {})

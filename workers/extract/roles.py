@@ -24,7 +24,7 @@ from workers.extract.context import ArticleContext, distinct
 from workers.extract.frames import Candidate, is_noun
 from workers.extract.lexicon import Kind, Match
 from workers.extract.mentions import WORDS, PlaceMention
-from workers.extract.text import Sentence
+from workers.extract.text import Sentence, words
 
 _AFTER_REACH = 140  # characters after a trigger its clause may run
 _BEFORE_REACH = 120
@@ -38,8 +38,17 @@ _PARTICIPLES = frozenset(
 )  # fmt: skip
 _PRONOUNS = ("ه", "ها", "هما", "هم")
 # Words that introduce an actor in a role of their own: who claimed an attack, whose the target was.
-_LEAD_SLOTS = {"تبناه": "claimant", "تبنته": "claimant", "تبنت": "claimant", "تبني": "claimant",
-               "تابع": "owner", "تابعه": "owner", "التابعه": "owner", "التابع": "owner", "تابعين": "owner"}
+_LEAD_SLOTS = {
+    "تبناه": "claimant",
+    "تبنته": "claimant",
+    "تبنت": "claimant",
+    "تبني": "claimant",
+    "تابع": "owner",
+    "تابعه": "owner",
+    "التابعه": "owner",
+    "التابع": "owner",
+    "تابعين": "owner",
+}
 
 
 @dataclass(frozen=True)
@@ -127,12 +136,19 @@ def _slots(
     before = [g for g in groups if opened <= g[0].start and g[-1].end <= start]
     after = [g for g in groups if end <= g[0].start < closed]
     cut = _cut(candidate, sentence, after, end)
+    content = [
+        g for g in after
+        if g[0].start >= cut and g[0].strong and not g[0].lead and g[0].sector != "REB" and g[0].code != "UNK"
+        and len(words(sentence.matching[cut : g[0].start])) <= 2
+    ]  # fmt: skip  # "إلى إخراج إيران", "بإقالة رئيس وزرائها": whom what is asked for is about
     after = [g for g in after if g[0].start < cut]
     slots: dict[str, list[Actor]] = {}
     for group in after + before[::-1]:
         lead = _LEAD_SLOTS.get(group[0].lead, group[0].lead)
         if lead and lead not in slots:
             slots[lead] = group
+    if content:
+        slots["content"] = content[0]
     if "بين" in slots and candidate.frame.symmetric and slots["بين"][0].start - end <= _BETWEEN_REACH:
         return {"بين": slots["بين"]}  # "وقف إطلاق النار بين إسرائيل وحماس": exactly these two
     slots.pop("بين", None) if candidate.frame.symmetric else None  # a بين further on is in what was discussed
@@ -181,7 +197,7 @@ def _slots(
         if bare_after:
             slots["object"] = bare_after[0]
     elif bare_after:
-        if _cannot_be_subject(form, bare_after[0][0]):
+        if _cannot_be_subject(candidate.feminine, bare_after[0][0]):
             dropped = _main_subject(actors, start) or context.speaker  # the subject is left out
             if dropped is not None:
                 slots["subject"] = [dropped]
@@ -212,7 +228,9 @@ def _with_places(
     of the place after the trigger, else of the place before it in its clause ("وصل إلى بكين في زيارة")."""
     opened, start, end, closed = bounds
     used = [p for p in places if p.locative or _after_ala(sentence, p)]
-    ahead = [p for p in used if end <= p.start < closed] or [p for p in used if opened <= p.start < start][::-1]
+    ahead = [p for p in used if end <= p.start < closed] or [p for p in used if opened <= p.start < start][
+        ::-1
+    ]
     if ahead:
         place = ahead[0]
         slots.setdefault("destination", [_state(place.place.country, place.place.name, "place")])
@@ -220,7 +238,7 @@ def _with_places(
 
 
 def _after_ala(sentence: Sentence, place: PlaceMention) -> bool:
-    before = WORDS.findall(sentence.matching[max(0, place.start - 8) : place.start])
+    before = words(sentence.matching[max(0, place.start - 8) : place.start])
     return bool(before) and before[-1] in ("علي", "وعلي")
 
 
@@ -243,7 +261,9 @@ def _joined(left: Actor, right: Actor, sentence: Sentence) -> bool:
         return right.conjoined or not right.lead
     if between == "":
         return right.conjoined
-    return between in ("و", "، و") or (len(between.split()) <= 2 and between.startswith("و") and not right.lead)
+    return between in ("و", "، و") or (
+        len(between.split()) <= 2 and between.startswith("و") and not right.lead
+    )
 
 
 def _clause_start(sentence: Sentence, matches: list[Match], start: int) -> int:
@@ -258,8 +278,10 @@ def _clause_start(sentence: Sentence, matches: list[Match], start: int) -> int:
 def _clause_end(sentence: Sentence, matches: list[Match], match: Match, end: int) -> int:
     closed = min(len(sentence.matching), end + _AFTER_REACH)
     for other in matches:
-        if other.start >= end and other is not match and (
-            other.first(Kind.CLAUSE) is not None or _new_clause_verb(other)
+        if (
+            other.start >= end
+            and other is not match
+            and (other.first(Kind.CLAUSE) is not None or _new_clause_verb(other))
         ):
             return min(closed, other.start)
     return closed
@@ -282,7 +304,9 @@ def _cut(candidate: Candidate, sentence: Sentence, after: list[list[Actor]], end
     for word in WORDS.finditer(sentence.matching, end):
         text = word.group()
         if word.start() >= subject_end and (
-            text in candidate.frame.cut or text.startswith(("بال", "لل")) or text in ("الي", "علي", "بان", "ان")
+            text in candidate.frame.cut
+            or text.startswith(("بال", "لل"))
+            or text in ("الي", "علي", "بان", "ان")
         ):
             return word.start()
     return len(sentence.matching)
@@ -294,12 +318,12 @@ _AGREEMENTS = frozenset({"الاتفاق", "الاتفاقيه", "الاتفاق
 def _names_an_agreement(sentence: Sentence, end: int) -> bool:
     """Is the trigger's object an agreement told before ("رفضت أنقرة الاتفاق")?"""
     clause = re.split(r"[،,؛:]", sentence.matching[end : end + 60])[0]
-    return bool(set(WORDS.findall(clause)[:6]) & _AGREEMENTS)
+    return bool(set(words(clause)[:6]) & _AGREEMENTS)
 
 
 def _pronoun_object(sentence: Sentence, end: int) -> bool:
     """Is the trigger's object a detached pronoun ("مطالبا إياها", "داعيا إياهم")?"""
-    following = WORDS.findall(sentence.matching[end : end + 12])
+    following = words(sentence.matching[end : end + 12])
     return bool(following) and following[0] in ("اياه", "اياها", "اياهم", "اياهما")
 
 
@@ -329,12 +353,11 @@ def _doer_adjective(actors: list[Actor], end: int) -> Actor | None:
     return next((a for a in actors if 0 <= a.start - end <= _ADJACENT and not a.strong and not a.lead), None)
 
 
-def _cannot_be_subject(verb: str, actor: Actor) -> bool:
-    """Can `actor` not be the subject of `verb`: its case says object ("الطرفين", "المحتجين"), or the verb
-    does not agree with it in gender ("دعا روسيا", "طالبت الرئيس")?"""
+def _cannot_be_subject(feminine_verb: bool, actor: Actor) -> bool:
+    """Can `actor` not be the subject of the verb: its case says object ("الطرفين", "المحتجين"), or the
+    verb does not agree with it in gender ("دعا روسيا", "طالبت الرئيس")?"""
     if actor.oblique:
         return True
-    feminine_verb = (verb.endswith("ت") and not verb.endswith("ات")) or verb.startswith("ت")
     if not feminine_verb and actor.feminine and not actor.person:
         return True
     return feminine_verb and actor.person and not actor.feminine
@@ -359,6 +382,8 @@ def _attack_after(sentence: Sentence, matches: list[Match], trigger: Match) -> b
             entry = other.first(Kind.ATTACK_NOUN, Kind.TRIGGER)
             if entry is None:
                 continue
-            if entry.kind is Kind.ATTACK_NOUN or (entry.trigger is not None and entry.trigger.type == "ASSAULT"):
+            if entry.kind is Kind.ATTACK_NOUN or (
+                entry.trigger is not None and entry.trigger.type == "ASSAULT"
+            ):
                 return True
     return False

@@ -10,13 +10,20 @@ from typing import Any
 from workers.clean import RawDocument, clean_document
 from workers.clean.report import article_name, read_articles
 from workers.errors import ConfigurationError, RejectedInput, StageError
-from workers.extract import ExtractInput, extract_events
+from workers.extract import ExtractInput, Extraction, extract_events
 from workers.extract.record import event_record
 from workers.ingest.formats import Limits
 
 
 def extract_file(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
     """Event records of every article in `path`; `doc` is the file name (name:line for JSONL)."""
+    for doc, extraction in read_file(path, limits):
+        for event in extraction.events:
+            yield event_record(doc, event)
+
+
+def read_file(path: Path, limits: Limits) -> Iterator[tuple[str, Extraction]]:
+    """What extraction made of every article in `path`: its events and what its steps dropped."""
     try:
         parsed, file_time = read_articles(path, limits)
     except RejectedInput:
@@ -35,11 +42,11 @@ def extract_file(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
                 cleaned.language,
                 cleaned.trusted_published,  # never the file's time: it would date every اليوم wrongly
                 cleaned.dateline,
+                cleaned.source,
+                cleaned.agency,
             )
         )
-        doc = article_name(path, article)
-        for event in extraction.events:
-            yield event_record(doc, event)
+        yield article_name(path, article), extraction
 
 
 def article_files(paths: Iterable[Path]) -> list[Path]:

@@ -42,6 +42,14 @@ class Sentence:
         return self.text[a - self.start : b - self.start]
 
 
+_WORD = re.compile(r"\w+")
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (letters and digits), in order."""
+    return [str(word) for word in _WORD.findall(text)]
+
+
 def matching_with_index(text: str) -> tuple[str, tuple[int, ...]]:
     """`text` in matching form, and the offset in `text` of each character kept."""
     chars: list[str] = []
