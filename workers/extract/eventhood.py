@@ -104,10 +104,11 @@ def _denied(sentence: Sentence, trigger: Match) -> bool:
 def _modal(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     """ "قد ينسحب", "ربما يلتقي": may happen. "قد" before a past verb ("وكان قد زار") is no doubt."""
     for match in matches:
-        if match.first(Kind.MODAL) is None or not 0 <= trigger.start - match.end <= 12:
+        if match.first(Kind.MODAL) is None or not 0 <= trigger.start - match.end <= 20:
             continue
-        if match.form == "قد":
-            return trigger.form.startswith(("ي", "ت"))  # "قد ينسحب"; not "قد انسحب"
+        if match.form == "قد":  # "قد ينسحب", "قد تشن هجوما"; not "قد انسحب" (emphasis)
+            verb = words(sentence.matching[match.end : match.end + 16])[:1]
+            return bool(verb) and verb[0].startswith(("ي", "ت"))
         return True
     return False
 

@@ -142,17 +142,20 @@ def _slots(
         and len(words(sentence.matching[cut : g[0].start])) <= 2
     ]  # fmt: skip  # "إلى إخراج إيران", "بإقالة رئيس وزرائها": whom what is asked for is about
     after = [g for g in after if g[0].start < cut]
+    coordinated = match.prefix in ("و", "ف") and not candidate.noun  # "… ودعا": a clause of its own
     slots: dict[str, list[Actor]] = {}
-    for group in after + before[::-1]:
+    for group in after + ([] if coordinated else before[::-1]):
         lead = _LEAD_SLOTS.get(group[0].lead, group[0].lead)
         if lead and lead not in slots:
             slots[lead] = group
+    relative = _in_relative_clause(sentence, matches, groups, closed)
+    if relative is not None:
+        slots["relative"] = relative  # "انتقد الطريقة التي تتعامل بها بريطانيا": aimed at Britain
     if content:
         slots["content"] = content[0]
     if "بين" in slots and candidate.frame.symmetric and slots["بين"][0].start - end <= _BETWEEN_REACH:
         return {"بين": slots["بين"]}  # "وقف إطلاق النار بين إسرائيل وحماس": exactly these two
     slots.pop("بين", None) if candidate.frame.symmetric else None  # a بين further on is in what was discussed
-    coordinated = match.prefix in ("و", "ف") and not candidate.noun  # "… ودعا": a clause of its own
     bare_before = [] if coordinated else [g for g in before if not g[0].lead]
     bare_after = [g for g in after if not g[0].lead]
     if _names_an_agreement(sentence, end) and context.parties:
@@ -177,7 +180,7 @@ def _slots(
             if owner is not None:
                 slots["genitive"] = [owner]  # "زيارته", "استقباله": the one the sentence is about
             if bare_after and not bare_before:
-                slots["subject"] = bare_after[0]  # "كان في استقباله الرئيس اللبناني"
+                slots["subject"] = bare_after.pop(0)  # "كان في استقباله الرئيس اللبناني"
         elif bare_after and bare_after[0][0].start - end <= _ADJACENT:
             slots["genitive"] = bare_after.pop(0)
         elif _doer_adjective(actors, end):
@@ -186,6 +189,8 @@ def _slots(
             slots["genitive"] = [replace(adjective, strong=True)]
         if bare_before:
             slots.setdefault("subject", bare_before[-1])
+        if bare_after and not candidate.frame.symmetric:
+            slots.setdefault("object", bare_after[0])  # "طرد 23 دبلوماسيا روسيا", "قصف مواقع الحوثيين"
         return _with_places(slots, sentence, places, (opened, start, end, closed))
     antecedent = _antecedent(sentence, matches, actors, start)
     if bare_before:
@@ -235,6 +240,21 @@ def _with_places(
         place = ahead[0]
         slots.setdefault("destination", [_state(place.place.country, place.place.name, "place")])
     return slots
+
+
+def _in_relative_clause(
+    sentence: Sentence, matches: list[Match], groups: list[list[Actor]], closed: int
+) -> list[Actor] | None:
+    """The first bare actor of a relative clause that ends the trigger's clause ("الطريقة التي تتعامل بها
+    بريطانيا"): what the object is about."""
+    opener = next((m for m in matches if m.start == closed and m.form in ("الذي", "التي", "الذين")), None)
+    if opener is None:
+        return None
+    stop = min(
+        [m.start for m in matches if m.start > opener.end and m.first(Kind.CLAUSE) is not None]
+        + [opener.end + _AFTER_REACH // 2]
+    )
+    return next((g for g in groups if opener.end <= g[0].start < stop and not g[0].lead and g[0].strong), None)
 
 
 def _after_ala(sentence: Sentence, place: PlaceMention) -> bool:
