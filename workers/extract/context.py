@@ -20,13 +20,18 @@ STATE_OFFICES = frozenset(
      "defence_minister", "interior_minister", "minister", "governor", "ambassador", "spokesperson",
      "military_commander", "legislator", "military", "police", "judiciary", "government"}
 )  # fmt: skip
-# Offices every state has several holders of, or that an article names for many states: the last holder
-# named is no guide, only the article's own state is.
-_SHARED_OFFICES = frozenset({"minister", "ambassador", "spokesperson", "military_commander", "legislator"})
+
+
+# Offices a state has one holder of: named once with their state, the bare title later is that holder.
+_ONE_HOLDER = frozenset(
+    {"head_of_state", "head_of_government", "crown_prince", "deputy_crown_prince", "foreign_minister",
+     "defence_minister", "interior_minister"}
+)  # fmt: skip
 
 
 @dataclass
 class ArticleContext:
+    states: frozenset[str] = frozenset()  # every state code of the lexicon (not organisations or groups)
     home: str | None = None  # the state the dateline or the outlet sets the article in
     main: str | None = None  # the state the article names most
     recent: list[Actor] = field(default_factory=list)  # strong actors, latest last, one per code
@@ -35,16 +40,23 @@ class ArticleContext:
     last_pair: list[Actor] = field(default_factory=list)  # the two sides of the last two-sided event
     parties: list[Actor] = field(default_factory=list)  # who signed or agreed last: "الاتفاق" later
     participants: list[Actor] = field(default_factory=list)  # of the events told so far, latest last
-    attackers: list[Actor] = field(default_factory=list)  # who made the last attack told: "أدان الهجوم"
+    attackers: list[Actor] = field(default_factory=list)
+    aliases: dict[str, Actor] = field(
+        default_factory=dict
+    )  # surnames the article taught: "الصرخي"  # who made the last attack told: "أدان الهجوم"
 
     def state_for(self, role: str | None) -> str | None:
         """The state an office named without its state belongs to in this article."""
         if role is None or role not in STATE_OFFICES:
             return None
         held = self.offices.get(role)
-        if held is not None and role not in _SHARED_OFFICES:
-            return held.code
-        return self.home or self.main
+        if held is not None and role in _ONE_HOLDER:
+            return held.code  # "الرئيس" after "الرئيس الفلسطيني محمود عباس"
+        if self.home is not None:
+            return self.home  # a Saudi paper's "وزير الداخلية" is the Saudi minister
+        if held is not None:
+            return held.code  # "المتحدث باسم الخارجية" after "المتحدثة باسم الحكومة الألمانية"
+        return self.main
 
     def note(self, actors: list[Actor]) -> None:
         """Remember a sentence's actors (after its events were read)."""
@@ -126,7 +138,7 @@ def article_context(
                 counts[entry.code] += 1
     ranked = [*counts.most_common(2), ("", 0)]
     main = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else None
-    return ArticleContext(home=home, main=main)
+    return ArticleContext(states=frozenset(lexicon.countries), home=home, main=main)
 
 
 def dateline_state(dateline: str | None, lexicon: Lexicon) -> str | None:

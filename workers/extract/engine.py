@@ -19,7 +19,8 @@ from workers.extract.context import article_context
 from workers.extract.eventhood import judge
 from workers.extract.frames import Dropped, find_candidates
 from workers.extract.lexicon import Lexicon
-from workers.extract.mentions import find_mentions
+from workers.extract.mentions import Mentions, find_mentions
+from workers.extract.names import learn_names, named_again
 from workers.extract.roles import Roles, assign_roles
 from workers.extract.text import split_sentences
 
@@ -58,6 +59,8 @@ def read_article(
     dropped: list[Dropped] = []
     for sentence, matches in zip(sentences, found, strict=True):
         mentions = find_mentions(sentence, matches, lexicon, published, context)
+        named = learn_names(sentence, matches, list(mentions.actors), context)
+        mentions = Mentions(tuple(named_again(sentence, matches, named, context)), mentions.places)
         candidates, rejected = find_candidates(sentence, matches, lexicon)
         dropped.extend(rejected)
         for candidate in candidates:

@@ -40,7 +40,20 @@ QUAD = {
     "COERCE": 4, "ASSAULT": 4,
 }  # fmt: skip
 # Slots a frame may name besides prepositions (frames.yaml; read by workers/extract/roles.py).
-SLOTS = frozenset({"subject", "object", "genitive", "destination", "parties", "claimant", "owner", "content", "relative"})
+SLOTS = frozenset(
+    {
+        "subject",
+        "object",
+        "genitive",
+        "destination",
+        "parties",
+        "claimant",
+        "owner",
+        "content",
+        "relative",
+        "other",
+    }
+)
 # Smaller towns' Arabic names collide with ordinary words ("بيان", "الخبر"); capitals and regions come
 # from countries.yaml and regions.yaml whatever their size.
 MIN_CITY_POPULATION = 40_000

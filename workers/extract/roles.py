@@ -29,6 +29,14 @@ from workers.extract.text import Sentence, words
 _AFTER_REACH = 140  # characters after a trigger its clause may run
 _BEFORE_REACH = 120
 _ADJACENT = 2
+# Sectors that act for a state abroad: a request of theirs with no one named is aimed at no one in
+# particular; a citizen's, a party's or a cleric's is aimed at their own government.
+_STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "IGO", "SPY"})
+_EVERYONE = ("المجتمع الدولي", "العالم", "جميع الاطراف", "كل الاطراف", "كافه الاطراف", "الاطراف", "جميع الدول",
+             "كل الدول", "الدول", "المنظمات", "الهييات", "الجهات", "المانحين", "المانحه", "وقف اطلاق النار", "حل سلمي", "حل سياسي",
+             "التهدييه", "ضبط النفس", "تحقيق")  # fmt: skip
+# Acts of saying: a subject left out is the one speaking ("وأضاف «سنرد»"); a deed needs its doer named.
+_SPEECH_ACTS = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "AGREE", "SUPPORT", "CONCEDE"})
 _BETWEEN_REACH = 16  # "لقاء بين": بين this close to a meeting names its sides
 # Participles that continue the clause before them: their subject is that clause's.
 _PARTICIPLES = frozenset(
@@ -90,12 +98,27 @@ def assign_roles(
         receivers, receiver_slot = known or [_unknown("unidentified perpetrator")], "attack"
     if not receivers and frame.domestic and doers[0].code != "UNK":
         receivers, receiver_slot = [replace(doers[0], sector="GOV")], "domestic"
+    if not receivers and candidate.type == "REQUEST":
+        if doers[0].sector not in _STATE_SECTORS and doers[0].code in context.states:
+            receivers, receiver_slot = (
+                [_state(doers[0].code, "", "domestic")],
+                "domestic",
+            )  # on its own rulers
+        elif not _addresses_everyone(sentence, match.end):
+            return "no one asked"
     if not receivers and frame.needs_recipient:
         return "no recipient"
     if all(a.code == "UNK" for a in doers) and candidate.type not in ("ASSAULT", "PROTEST"):
         return "nobody known did it"
     used = (doer_slot,) + ((receiver_slot,) if receiver_slot else ())
     return Roles(tuple(doers), tuple(distinct(receivers)), used)
+
+
+def _addresses_everyone(sentence: Sentence, end: int) -> bool:
+    """Is a request addressed to everyone or to the world at large ("دعا المجتمع الدولي", "جميع الأطراف"),
+    or is it a call for a general outcome ("دعا إلى وقف إطلاق النار", "إلى حل سلمي")?"""
+    following = sentence.matching[end : end + 120]
+    return any(phrase in following for phrase in _EVERYONE)
 
 
 def _has_subject(slots: dict[str, list[Actor]]) -> bool:
@@ -211,7 +234,7 @@ def _slots(
             slots["subject"] = bare_after[0]
             if len(bare_after) > 1:
                 slots["object"] = bare_after[1]
-    if "subject" not in slots:
+    if "subject" not in slots and (coordinated or candidate.type in _SPEECH_ACTS):
         dropped = _main_subject(actors, start) or context.speaker
         if dropped is not None:
             slots["subject"] = [dropped]  # "أدان … ودعا مجلس الأمن", "وتابع «سندمرهم»": the same subject
@@ -220,6 +243,10 @@ def _slots(
         them = [a for a in reversed(context.recent) if a.code not in doing]
         if them:
             slots["object"] = them[:1]  # "سندمرهم": "them" are the last others named
+    doing = {a.code for a in slots.get("subject", [])}
+    others = [a for a in actors if a.end <= start and a.strong and a.code not in doing and a.code != "UNK"]
+    if others:
+        slots["other"] = others[-1:]
     return _with_places(slots, sentence, places, (opened, start, end, closed))
 
 
@@ -254,7 +281,9 @@ def _in_relative_clause(
         [m.start for m in matches if m.start > opener.end and m.first(Kind.CLAUSE) is not None]
         + [opener.end + _AFTER_REACH // 2]
     )
-    return next((g for g in groups if opener.end <= g[0].start < stop and not g[0].lead and g[0].strong), None)
+    return next(
+        (g for g in groups if opener.end <= g[0].start < stop and not g[0].lead and g[0].strong), None
+    )
 
 
 def _after_ala(sentence: Sentence, place: PlaceMention) -> bool:
