@@ -41,19 +41,9 @@ QUAD = {
 }  # fmt: skip
 # Slots a frame may name besides prepositions (frames.yaml; read by workers/extract/roles.py).
 SLOTS = frozenset(
-    {
-        "subject",
-        "object",
-        "genitive",
-        "destination",
-        "parties",
-        "claimant",
-        "owner",
-        "content",
-        "relative",
-        "other",
-    }
-)
+    {"subject", "object", "genitive", "destination", "parties", "claimant", "owner", "content", "relative",
+     "other"}
+)  # fmt: skip
 # Smaller towns' Arabic names collide with ordinary words ("بيان", "الخبر"); capitals and regions come
 # from countries.yaml and regions.yaml whatever their size.
 MIN_CITY_POPULATION = 40_000

@@ -32,9 +32,11 @@ _ADJACENT = 2
 # Sectors that act for a state abroad: a request of theirs with no one named is aimed at no one in
 # particular; a citizen's, a party's or a cleric's is aimed at their own government.
 _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "IGO", "SPY"})
-_EVERYONE = ("المجتمع الدولي", "العالم", "جميع الاطراف", "كل الاطراف", "كافه الاطراف", "الاطراف", "جميع الدول",
-             "كل الدول", "الدول", "المنظمات", "الهييات", "الجهات", "المانحين", "المانحه", "وقف اطلاق النار", "حل سلمي", "حل سياسي",
-             "التهدييه", "ضبط النفس", "تحقيق")  # fmt: skip
+_EVERYONE = (
+    "المجتمع الدولي", "العالم", "جميع الاطراف", "كل الاطراف", "كافه الاطراف", "الاطراف", "جميع الدول",
+    "كل الدول", "الدول", "المنظمات", "الهييات", "الجهات", "المانحين", "المانحه", "وقف اطلاق النار", "حل سلمي",
+    "حل سياسي", "التهديه", "ضبط النفس", "تحقيق", "الجانبين", "الطرفين",
+)  # fmt: skip
 # Acts of saying: a subject left out is the one speaking ("وأضاف «سنرد»"); a deed needs its doer named.
 _SPEECH_ACTS = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "AGREE", "SUPPORT", "CONCEDE"})
 _BETWEEN_REACH = 16  # "لقاء بين": بين this close to a meeting names its sides
