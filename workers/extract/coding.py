@@ -163,5 +163,5 @@ def context_of(event: Event, context: ArticleContext) -> None:
     context.took_part(list(event.actors + event.recipients), meeting=event.type in ("CONSULT", "AGREE"))
     if event.type in ("AGREE", "SUPPORT") and not event.recipients and len(event.actors) >= 2:
         context.parties = list(event.actors)
-    if event.type == "ASSAULT" and event.actors[0].code != "UNK":
-        context.attackers = list(event.actors)
+    if event.actors[0].code != "UNK":
+        context.doers[event.type] = list(event.actors)  # "أدان الهجوم", "ندد بالعقوبات" later

@@ -40,7 +40,7 @@ class ArticleContext:
     last_pair: list[Actor] = field(default_factory=list)  # the two sides of the last two-sided event
     parties: list[Actor] = field(default_factory=list)  # who signed or agreed last: "الاتفاق" later
     participants: list[Actor] = field(default_factory=list)  # of the events told so far, latest last
-    attackers: list[Actor] = field(default_factory=list)  # who made the last attack told: "أدان الهجوم"
+    doers: dict[str, list[Actor]] = field(default_factory=dict)  # event type → who did the last one told
     aliases: dict[str, Actor] = field(default_factory=dict)  # surnames the article taught: "الصرخي"
 
     def state_for(self, role: str | None) -> str | None:

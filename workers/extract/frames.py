@@ -16,6 +16,7 @@ from workers.extract.mentions import WORDS
 from workers.extract.text import Sentence, words
 
 _NEAR = 5  # words either side of a trigger that its context words may stand in
+_REACH = 120  # and characters: "وصف تصريحات الإدارة الأميركية … بأنها تبجح"
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def find_candidates(
         before = tokens[index - 1][2] if index > 0 else ""
         after = tokens[last + 1][2] if last + 1 < len(tokens) else ""
         near = {w for _, _, w in tokens[max(0, index - _NEAR) : last + 1 + _NEAR]}
-        near |= set(words(sentence.matching[max(0, match.start - 60) : match.end + 60]))
+        near |= set(words(sentence.matching[max(0, match.start - _REACH) : match.end + _REACH]))
         if before in trigger.vetoes_before or after in trigger.vetoes_after:
             dropped.append(Dropped("frames", "another word here", trigger.type, shown, sentence.text))
             continue

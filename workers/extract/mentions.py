@@ -128,7 +128,7 @@ def find_mentions(
         group.append((match, entry))
     if group:
         actors.extend(_resolve(sentence, group, published, context, actors))
-    actors = _appositions(actors, sentence)
+    actors = _appositions(_bodies(actors, sentence), sentence)
     places = tuple(
         _place_mention(sentence, match, context)
         for match in matches
@@ -317,6 +317,10 @@ def _resolve(
         if resolved is not None and (entry.kind is Kind.PERSON or best is None):
             best = resolved
     feminine = _feminine(sentence, first, group[0][1])
+    if best is None and title is not None and _heads_a_body(sentence, group):
+        # "رئيس اللجنة الاقتصادية في البرلمان الإيراني": the head of a body, whose state comes after
+        return [Actor("", "", title.sector, text, start, end, True, lead, role=title.role, source="office",
+                      person=role in _PERSON_ROLES)]  # fmt: skip
     if best is None:
         actor = _unnamed(group, title, context, sentence, first)
         return [] if actor is None else [replace(actor, **common, feminine=feminine)]  # type: ignore[arg-type]
@@ -383,6 +387,52 @@ def _unnamed(
                  person=title.role in _PERSON_ROLES)  # fmt: skip
 
 
+def _heads_a_body(sentence: Sentence, group: list[tuple[Match, Entry]]) -> bool:
+    """Is the phrase a bare title in construct with a body named by ordinary words ("رئيس اللجنة",
+    "نائب مدير المكتب")? Such a title is no office of a state by itself."""
+    if len(group) != 1:
+        return False
+    match = group[0][0]
+    if "ال" in match.prefix or match.form.startswith("ال") or " " in match.form:
+        return False
+    following = words(sentence.matching[match.end : match.end + 20])
+    return bool(following) and following[0].startswith("ال") and following[0] not in _BREAKS
+
+
+def _office_of(between: str) -> bool:
+    """Can the words between a title and the name after it be the rest of its office?"""
+    found = words(between)
+    return 0 < len(found) <= _OFFICE_WORDS and not re.search(r"[^\w\s]", between) and not set(found) & _BREAKS
+
+
+def _bodies(actors: list[Actor], sentence: Sentence) -> list[Actor]:
+    """The head of a body takes the state of the body named right after ("في البرلمان الإيراني"), and
+    the two are one actor; a head of a body no state is named for is no actor."""
+    resolved: list[Actor] = []
+    skip: set[int] = set()
+    for index, actor in enumerate(actors):
+        if index in skip:
+            continue
+        if actor.source != "office":
+            resolved.append(actor)
+            continue
+        for later in range(index + 1, min(index + 3, len(actors))):
+            body = actors[later]
+            between = sentence.matching[actor.end : body.start]
+            if len(between) > 40 or re.search(r"[^\w\s]", between) or not body.code or not body.strong:
+                continue
+            if not {"في", "ب", "لدي"} & set(words(between)) and not body.lead:
+                continue
+            end = body.end
+            resolved.append(
+                replace(actor, code=body.code, name=body.code, end=end, text=sentence.display(actor.start, end),
+                        source="title", sector=actor.sector or body.sector)
+            )  # fmt: skip
+            skip.update(range(index + 1, later + 1))
+            break
+    return resolved
+
+
 def _appositions(actors: list[Actor], sentence: Sentence) -> list[Actor]:
     """A named person and the office written right after (or before) them are one actor:
     "الرئيس عبدربه منصور هادي رئيس الجمهورية اليمنية", "سامح شكري وزير الخارجية المصري"."""
@@ -392,7 +442,8 @@ def _appositions(actors: list[Actor], sentence: Sentence) -> list[Actor]:
             last = merged[-1]
             between = sentence.matching[last.end : actor.start].strip(" ،,")
             same = last.code == actor.code and not actor.conjoined and not actor.lead
-            if same and between == "" and last.strong and actor.strong:
+            office = last.source in ("title", "context") and _office_of(between)  # "المتحدث باسم التحالف"
+            if same and (between == "" or office) and last.strong and actor.strong:
                 merged[-1] = replace(
                     last if last.person else actor,
                     end=actor.end,

@@ -29,6 +29,7 @@ from workers.extract.text import Sentence, words
 _AFTER_REACH = 140  # characters after a trigger its clause may run
 _BEFORE_REACH = 120
 _ADJACENT = 2
+_DOMESTIC_TYPES = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN", "PROTEST", "COERCE", "ASSAULT"})
 # Sectors that act for a state abroad: a request of theirs with no one named is aimed at no one in
 # particular; a citizen's, a party's or a cleric's is aimed at their own government.
 _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "IGO", "SPY"})
@@ -89,15 +90,24 @@ def assign_roles(
             return "fewer than two sides"
         used = tuple(name for name in frame.participants if slots.get(name))
         return Roles(tuple(everyone), (), used)
-    doers, doer_slot = _first(frame.actor, slots)
+    order = frame.actor
+    if candidate.noun and "genitive" in order:  # "العقوبات الأمريكية": the noun's own doer first
+        order = ("genitive", *(s for s in order if s != "genitive"))
+    doers, doer_slot = _first(order, slots)
     if not doers:
         return "no actor"
     doers = distinct([a for a in doers if a.strong] or doers)
     codes = {a.code for a in doers}
-    receivers, receiver_slot = _first(frame.recipient, slots, exclude=codes)
-    if not receivers and candidate.type == "ACCUSE" and _attack_after(sentence, matches, match):
-        known = [a for a in context.attackers if a.code not in codes]  # the attack told before, by whom
-        receivers, receiver_slot = known or [_unknown("unidentified perpetrator")], "attack"
+    # Criticism, demands, refusals and threats at home keep the same code on both sides ("انتقد النائب
+    # الحكومة"); the side must be another mention, not the doer read twice.
+    spans = {(a.start, a.end) for a in doers}
+    at_home = candidate.type in _DOMESTIC_TYPES
+    receivers, receiver_slot = _first(frame.recipient, slots, exclude=None if at_home else codes, spans=spans)
+    named = _event_named_after(sentence, matches, match) if candidate.type in ("ACCUSE", "REJECT") else None
+    if not receivers and named is not None:  # "أدان الهجوم", "ندد بالعقوبات": aimed at whoever did it
+        known = [a for a in context.doers.get(named, []) if a.code not in codes]
+        if known or named == "ASSAULT":
+            receivers, receiver_slot = known or [_unknown("unidentified perpetrator")], "event"
     if not receivers and frame.domestic and doers[0].code != "UNK":
         receivers, receiver_slot = [replace(doers[0], sector="GOV")], "domestic"
     if not receivers and candidate.type == "REQUEST":
@@ -128,10 +138,16 @@ def _has_subject(slots: dict[str, list[Actor]]) -> bool:
 
 
 def _first(
-    names: tuple[str, ...], slots: dict[str, list[Actor]], exclude: set[str] | None = None
+    names: tuple[str, ...],
+    slots: dict[str, list[Actor]],
+    exclude: set[str] | None = None,
+    spans: set[tuple[int, int]] | None = None,
 ) -> tuple[list[Actor], str]:
     for name in names:
-        found = [a for a in slots.get(name, []) if not exclude or a.code not in exclude]
+        found = [
+            a for a in slots.get(name, [])
+            if not (exclude and a.code in exclude) and not (spans and (a.start, a.end) in spans and a.end)
+        ]  # fmt: skip
         if found:
             return found, name
     return [], ""
@@ -158,7 +174,9 @@ def _slots(
     opened = _clause_start(sentence, matches, start)
     closed = _clause_end(sentence, matches, match, end)
     groups = _coordinated(actors, sentence)
-    before = [g for g in groups if opened <= g[0].start and g[-1].end <= start]
+    # A nationality adjective on some other noun before the trigger is no subject ("المصارف الإيرانيين،
+    # في أوسع حزمة من العقوبات"); after a verb it may be ("شنت طائرات حربية إسرائيلية").
+    before = [g for g in groups if opened <= g[0].start and g[-1].end <= start and g[0].strong]
     after = [g for g in groups if end <= g[0].start < closed]
     cut = _cut(candidate, sentence, after, end)
     content = [
@@ -425,16 +443,16 @@ def _antecedent(sentence: Sentence, matches: list[Match], actors: list[Actor], s
     return next((a for a in reversed(actors) if a.end <= opener.start and opener.start - a.end <= 4), None)
 
 
-def _attack_after(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
-    """Is the condemnation aimed at an attack named right after it ("أدان الهجوم الإرهابي")?"""
+def _event_named_after(sentence: Sentence, matches: list[Match], trigger: Match) -> str | None:
+    """The type of the event a condemnation or refusal is aimed at, when its object names one ("أدان
+    الهجوم الإرهابي": ASSAULT; "ندد بالعقوبات": SANCTION)."""
     closed = _clause_end(sentence, matches, trigger, trigger.end)
     for other in matches:
-        if trigger.end <= other.start < closed:
-            entry = other.first(Kind.ATTACK_NOUN, Kind.TRIGGER)
-            if entry is None:
-                continue
-            if entry.kind is Kind.ATTACK_NOUN or (
-                entry.trigger is not None and entry.trigger.type == "ASSAULT"
-            ):
-                return True
-    return False
+        if not trigger.end <= other.start < closed or other is trigger:
+            continue
+        entry = other.first(Kind.ATTACK_NOUN, Kind.TRIGGER)
+        if entry is not None and entry.kind is Kind.ATTACK_NOUN:
+            return "ASSAULT"
+        if entry is not None and entry.trigger is not None and is_noun(other):
+            return entry.trigger.type
+    return None
