@@ -189,11 +189,11 @@ def _office_words(sentence: Sentence, matches: list[Match], start: int, end: int
     between = sentence.matching[start:end]
     if re.search(r"[^\w\s]", between):
         return False
-    words = between.split()
-    if not words or len(words) > _OFFICE_WORDS:
+    found = between.split()
+    if not found or len(found) > _OFFICE_WORDS:
         return False
-    return not any(w in _BREAKS or (w.startswith("و") and w[1:] in _BREAKS) for w in words) and not any(
-        w.startswith("و") and len(w) > 3 for w in words[1:]
+    return not any(w in _BREAKS or (w.startswith("و") and w[1:] in _BREAKS) for w in found) and not any(
+        w.startswith("وال") for w in found[1:]  # "والتعاون": a second noun joined on, not the same office
     )
 
 
