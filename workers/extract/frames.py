@@ -51,8 +51,21 @@ _NOUN_TRIGGERS = frozenset(
 _VERB_FORMS = ("التقي", "اتفق", "اجتمع", "استقبل", "استهدف", "اعتقل", "احتجز", "انسحب", "استقال", "اتهم")
 
 
-def is_noun(match: Match) -> bool:
+# Verbs that take a verbal noun as their object: the trigger after them is a noun ("أكد تضامنه", "أعادت
+# فرض العقوبات", "شنت غارات"), whatever its letters say.
+_LIGHT_VERBS = frozenset(
+    {"اكد", "اكدت", "اعلن", "اعلنت", "اعرب", "اعربت", "عبر", "عبرت", "ابدي", "ابدت", "جدد", "جددت", "بدا",
+     "بدات", "اجري", "اجرت", "عقد", "عقدت", "شن", "شنت", "قرر", "قررت", "اعاد", "اعادت", "واصل", "واصلت",
+     "استانف", "استانفت", "يعتزم", "تعتزم", "ينوي", "تنوي", "رفض", "رفضت", "طالب", "طالبت", "يواصل", "تواصل"}
+)  # fmt: skip
+
+
+def is_noun(match: Match, sentence: Sentence | None = None) -> bool:
     """A verbal noun ("لقاء", "المباحثات", "زيارة") rather than a verb ("التقى", "زار")."""
+    if sentence is not None:
+        before = words(sentence.matching[max(0, match.start - 12) : match.start])[-1:]
+        if before and (before[0] in _LIGHT_VERBS or before[0][1:] in _LIGHT_VERBS and before[0][0] in "وف"):
+            return True
     form = match.form
     if match.prefix.endswith(("ال", "لل")) or (form.startswith("ال") and not form.startswith(_VERB_FORMS)):
         return True
@@ -94,7 +107,7 @@ def find_candidates(
             if near & set(other.near):
                 event_type, mode, frame = other.type, other.mode, other.frame
                 break
-        noun = is_noun(match)
+        noun = is_noun(match, sentence)
         feminine = not noun and _feminine_verb(match.form.split()[0], lexicon)
         candidates.append(Candidate(match, event_type, mode, lexicon.frames[frame], noun, feminine))
     return candidates, dropped

@@ -29,6 +29,10 @@ from workers.extract.text import Sentence, words
 _AFTER_REACH = 140  # characters after a trigger its clause may run
 _BEFORE_REACH = 120
 _ADJACENT = 2
+# Events whose doer a condemnation or refusal naming them is aimed at; and words before an event noun
+# that make it the time or topic of the statement rather than its object.
+_BLAMED_EVENTS = frozenset({"ASSAULT", "SANCTION", "COERCE", "MOBILIZE", "THREATEN", "ACCUSE"})
+_NOT_AN_OBJECT = frozenset({"عقب", "بعد", "قبل", "خلال", "اثر", "منذ", "حول", "بشان", "في", "علي", "اثناء"})
 _DOMESTIC_TYPES = frozenset({"ACCUSE", "REQUEST", "REJECT", "THREATEN", "PROTEST", "COERCE", "ASSAULT"})
 # Sectors that act for a state abroad: a request of theirs with no one named is aimed at no one in
 # particular; a citizen's, a party's or a cleric's is aimed at their own government.
@@ -103,8 +107,8 @@ def assign_roles(
     spans = {(a.start, a.end) for a in doers}
     at_home = candidate.type in _DOMESTIC_TYPES
     receivers, receiver_slot = _first(frame.recipient, slots, exclude=None if at_home else codes, spans=spans)
-    named = _event_named_after(sentence, matches, match) if candidate.type in ("ACCUSE", "REJECT") else None
-    if not receivers and named is not None:  # "أدان الهجوم", "ندد بالعقوبات": aimed at whoever did it
+    named = _event_named_after(sentence, matches, match, receivers) if candidate.type in ("ACCUSE", "REJECT") else None
+    if named is not None:  # "أدان الهجوم", "ندد بمقتل طفل فلسطيني": aimed at whoever did it
         known = [a for a in context.doers.get(named, []) if a.code not in codes]
         if known or named == "ASSAULT":
             receivers, receiver_slot = known or [_unknown("unidentified perpetrator")], "event"
@@ -176,6 +180,10 @@ def _slots(
     groups = _coordinated(actors, sentence)
     # A nationality adjective on some other noun before the trigger is no subject ("المصارف الإيرانيين،
     # في أوسع حزمة من العقوبات"); after a verb it may be ("شنت طائرات حربية إسرائيلية").
+    if candidate.noun:  # a verbal noun's subject is that of its light verb, not of another trigger before it
+        opened = max(
+            [opened] + [m.end for m in matches if m.end <= start and m.first(Kind.TRIGGER) and not is_noun(m)]
+        )
     before = [g for g in groups if opened <= g[0].start and g[-1].end <= start and g[0].strong]
     after = [g for g in groups if end <= g[0].start < closed]
     cut = _cut(candidate, sentence, after, end)
@@ -443,16 +451,24 @@ def _antecedent(sentence: Sentence, matches: list[Match], actors: list[Actor], s
     return next((a for a in reversed(actors) if a.end <= opener.start and opener.start - a.end <= 4), None)
 
 
-def _event_named_after(sentence: Sentence, matches: list[Match], trigger: Match) -> str | None:
-    """The type of the event a condemnation or refusal is aimed at, when its object names one ("أدان
-    الهجوم الإرهابي": ASSAULT; "ندد بالعقوبات": SANCTION)."""
+def _event_named_after(
+    sentence: Sentence, matches: list[Match], trigger: Match, receivers: list[Actor]
+) -> str | None:
+    """The type of the event a condemnation or refusal is aimed at, when its object names one before
+    any side ("أدان الهجوم الإرهابي": ASSAULT; "ندد بالعقوبات": SANCTION; "ندد بمقتل طفل فلسطيني": the
+    killing, not the Palestinians)."""
     closed = _clause_end(sentence, matches, trigger, trigger.end)
+    if receivers:
+        closed = min(closed, min(a.start for a in receivers))
     for other in matches:
         if not trigger.end <= other.start < closed or other is trigger:
             continue
+        before = words(sentence.matching[max(0, other.start - 10) : other.start])[-1:]
+        if before and before[0] in _NOT_AN_OBJECT:
+            continue  # "في بيان صدر عقب الاجتماع": when, not what
         entry = other.first(Kind.ATTACK_NOUN, Kind.TRIGGER)
         if entry is not None and entry.kind is Kind.ATTACK_NOUN:
             return "ASSAULT"
         if entry is not None and entry.trigger is not None and is_noun(other):
-            return entry.trigger.type
+            return entry.trigger.type if entry.trigger.type in _BLAMED_EVENTS else None
     return None
