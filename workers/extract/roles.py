@@ -182,7 +182,7 @@ def _slots(
     # في أوسع حزمة من العقوبات"); after a verb it may be ("شنت طائرات حربية إسرائيلية").
     if candidate.noun:  # a verbal noun's subject is that of its light verb, not of another trigger before it
         opened = max(
-            [opened] + [m.end for m in matches if m.end <= start and m.first(Kind.TRIGGER) and not is_noun(m)]
+            [opened] + [m.end for m in matches if m.end <= start and m.first(Kind.TRIGGER) and not is_noun(m, sentence)]
         )
     before = [g for g in groups if opened <= g[0].start and g[-1].end <= start and g[0].strong]
     after = [g for g in groups if end <= g[0].start < closed]
@@ -358,15 +358,17 @@ def _clause_end(sentence: Sentence, matches: list[Match], match: Match, end: int
         if (
             other.start >= end
             and other is not match
-            and (other.first(Kind.CLAUSE) is not None or _new_clause_verb(other))
+            and (other.first(Kind.CLAUSE) is not None or _new_clause_verb(other, sentence))
         ):
             return min(closed, other.start)
     return closed
 
 
-def _new_clause_verb(match: Match) -> bool:
+def _new_clause_verb(match: Match, sentence: Sentence) -> bool:
     """A trigger verb joined by و/ف begins a clause of its own ("… ودعا", "واعتبرته")."""
-    return match.first(Kind.TRIGGER) is not None and match.prefix in ("و", "ف") and not is_noun(match)
+    return (
+        match.first(Kind.TRIGGER) is not None and match.prefix in ("و", "ف") and not is_noun(match, sentence)
+    )
 
 
 def _cut(candidate: Candidate, sentence: Sentence, after: list[list[Actor]], end: int) -> int:
@@ -469,6 +471,6 @@ def _event_named_after(
         entry = other.first(Kind.ATTACK_NOUN, Kind.TRIGGER)
         if entry is not None and entry.kind is Kind.ATTACK_NOUN:
             return "ASSAULT"
-        if entry is not None and entry.trigger is not None and is_noun(other):
+        if entry is not None and entry.trigger is not None and is_noun(other, sentence):
             return entry.trigger.type if entry.trigger.type in _BLAMED_EVENTS else None
     return None
