@@ -56,6 +56,8 @@ def load_given_names(path: Path | None = None) -> frozenset[str]:
 
 def _matching_form(path: Path, section: str, entry: object) -> str:
     where = f"{path.name}: {section} entry {entry!r}"
+    if entry is None:
+        raise ValueError(f"{where} is empty")
     if not isinstance(entry, str):
         raise ValueError(f"{where} is not a string")
     form = normalize_for_matching(entry)
