@@ -81,6 +81,8 @@ def code_event(
     mode = verdict.mode
     if verdict.type == "CONSULT" and mode is None and _third_party(matches, location, doers + receivers):
         mode = "third-party"
+    elif verdict.type == "CONSULT" and mode is None and (hosted := _hosted(location, doers)) is not None:
+        doers, receivers, mode = hosted, [a for a in doers if a not in hosted], "visit"
     day, precision = resolve_date(sentence.text, published)
     start, end = sentence.display_span(match.start + len(match.prefix), match.end)
     strong = sum(a.strong and a.source != "context" for a in doers + receivers)
@@ -117,6 +119,15 @@ def _location(
     best = min(located, key=lambda p: (p.start < trigger.start, abs(p.start - trigger.start)))
     place = best.place
     return Location(place.name, place.country, place.lat or None, place.lon or None, place.geonameid)
+
+
+def _hosted(location: Location | None, sides: list[Actor]) -> list[Actor] | None:
+    """Two sides meeting in the state of one of them: the other is visiting ("لقاء جمعه في طهران مع
+    المفوض الأوروبي"): the visitors, or None when it is no such meeting."""
+    if location is None or len(sides) != 2:
+        return None
+    hosts = [a for a in sides if a.code == location.country]
+    return [a for a in sides if a.code != location.country] if len(hosts) == 1 else None
 
 
 def _third_party(matches: list[Match], location: Location | None, sides: list[Actor]) -> bool:

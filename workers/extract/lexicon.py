@@ -42,7 +42,7 @@ QUAD = {
 # Slots a frame may name besides prepositions (frames.yaml; read by workers/extract/roles.py).
 SLOTS = frozenset(
     {"subject", "object", "genitive", "destination", "parties", "claimant", "owner", "content", "relative",
-     "other"}
+     "other", "possessor"}
 )  # fmt: skip
 # Smaller towns' Arabic names collide with ordinary words ("بيان", "الخبر"); capitals and regions come
 # from countries.yaml and regions.yaml whatever their size.
@@ -116,6 +116,7 @@ class Frame:
     cut: tuple[str, ...] = ()
     domestic: bool = False
     needs_recipient: bool = False
+    unknown_actor: bool = False
 
 
 @dataclass(frozen=True)
@@ -451,7 +452,8 @@ def _load_outlets(builder: _Builder, lexicon: Lexicon) -> None:
 
 
 def _load_frames(lexicon: Lexicon) -> None:
-    known = {"symmetric", "participants", "actor", "recipient", "cut", "domestic", "needs_recipient"}
+    known = {"symmetric", "participants", "actor", "recipient", "cut", "domestic", "needs_recipient",
+             "unknown_actor"}  # fmt: skip
     for name, spec in _yaml(LEXICON_DIR / "frames.yaml")["frames"].items():
         where = f"frames.yaml {name}"
         if set(spec) - known:
@@ -465,6 +467,7 @@ def _load_frames(lexicon: Lexicon) -> None:
             name, symmetric, slots["participants"], slots["actor"], slots["recipient"],
             tuple(_norm(w, where) for w in spec.get("cut") or []), bool(spec.get("domestic")),
             bool(spec.get("needs_recipient")),
+            bool(spec.get("unknown_actor")),
         )  # fmt: skip
 
 

@@ -193,7 +193,8 @@ def _office_words(sentence: Sentence, matches: list[Match], start: int, end: int
     if not found or len(found) > _OFFICE_WORDS:
         return False
     return not any(w in _BREAKS or (w.startswith("و") and w[1:] in _BREAKS) for w in found) and not any(
-        w.startswith("وال") for w in found[1:]  # "والتعاون": a second noun joined on, not the same office
+        w.startswith("وال")
+        for w in found[1:]  # "والتعاون": a second noun joined on, not the same office
     )
 
 

@@ -98,6 +98,8 @@ def assign_roles(
     if candidate.noun and "genitive" in order:  # "العقوبات الأمريكية": the noun's own doer first
         order = ("genitive", *(s for s in order if s != "genitive"))
     doers, doer_slot = _first(order, slots)
+    if not doers and frame.unknown_actor and candidate.noun and not _definite(match):
+        doers, doer_slot = [_unknown("unidentified attacker")], "unknown"  # "قصف عشوائي على الأحياء"
     if not doers:
         return "no actor"
     doers = distinct([a for a in doers if a.strong] or doers)
@@ -107,7 +109,11 @@ def assign_roles(
     spans = {(a.start, a.end) for a in doers}
     at_home = candidate.type in _DOMESTIC_TYPES
     receivers, receiver_slot = _first(frame.recipient, slots, exclude=None if at_home else codes, spans=spans)
-    named = _event_named_after(sentence, matches, match, receivers) if candidate.type in ("ACCUSE", "REJECT") else None
+    named = (
+        _event_named_after(sentence, matches, match, receivers)
+        if candidate.type in ("ACCUSE", "REJECT")
+        else None
+    )
     if named is not None:  # "أدان الهجوم", "ندد بمقتل طفل فلسطيني": aimed at whoever did it
         known = [a for a in context.doers.get(named, []) if a.code not in codes]
         if known or named == "ASSAULT":
@@ -128,6 +134,10 @@ def assign_roles(
         return "nobody known did it"
     used = (doer_slot,) + ((receiver_slot,) if receiver_slot else ())
     return Roles(tuple(doers), tuple(distinct(receivers)), used)
+
+
+def _definite(match: Match) -> bool:
+    return match.prefix.endswith(("ال", "لل")) or match.form.startswith("ال")
 
 
 def _addresses_everyone(sentence: Sentence, end: int) -> bool:
@@ -182,7 +192,12 @@ def _slots(
     # في أوسع حزمة من العقوبات"); after a verb it may be ("شنت طائرات حربية إسرائيلية").
     if candidate.noun:  # a verbal noun's subject is that of its light verb, not of another trigger before it
         opened = max(
-            [opened] + [m.end for m in matches if m.end <= start and m.first(Kind.TRIGGER) and not is_noun(m, sentence)]
+            [opened]
+            + [
+                m.end
+                for m in matches
+                if m.end <= start and m.first(Kind.TRIGGER) and not is_noun(m, sentence)
+            ]
         )
     before = [g for g in groups if opened <= g[0].start and g[-1].end <= start and g[0].strong]
     after = [g for g in groups if end <= g[0].start < closed]
@@ -227,9 +242,9 @@ def _slots(
         return _with_places(slots, sentence, places, (opened, start, end, closed))
     if candidate.noun:
         if _pronoun_suffix(sentence, match):
-            owner = _main_subject(actors, start) or context.speaker
+            owner = _main_subject(actors, start)
             if owner is not None:
-                slots["genitive"] = [owner]  # "زيارته", "استقباله": the one the sentence is about
+                slots["possessor"] = [owner]  # "زيارته", "استهدافهم": the one the sentence is about
             if bare_after and not bare_before:
                 slots["subject"] = bare_after.pop(0)  # "كان في استقباله الرئيس اللبناني"
         elif bare_after and bare_after[0][0].start - end <= _ADJACENT:
