@@ -64,7 +64,7 @@ def is_noun(match: Match, sentence: Sentence | None = None) -> bool:
     """A verbal noun ("لقاء", "المباحثات", "زيارة") rather than a verb ("التقى", "زار")."""
     if sentence is not None:
         before = words(sentence.matching[max(0, match.start - 12) : match.start])[-1:]
-        if before and (before[0] in _LIGHT_VERBS or before[0][1:] in _LIGHT_VERBS and before[0][0] in "وف"):
+        if before and (before[0] in _LIGHT_VERBS or (before[0][1:] in _LIGHT_VERBS and before[0][0] in "وف")):
             return True
     form = match.form
     if match.prefix.endswith(("ال", "لل")) or (form.startswith("ال") and not form.startswith(_VERB_FORMS)):

@@ -426,8 +426,10 @@ def _bodies(actors: list[Actor], sentence: Sentence) -> list[Actor]:
                 continue
             end = body.end
             resolved.append(
-                replace(actor, code=body.code, name=body.code, end=end, text=sentence.display(actor.start, end),
-                        source="title", sector=actor.sector or body.sector)
+                replace(
+                    actor, code=body.code, name=body.code, end=end, text=sentence.display(actor.start, end),
+                    source="title", sector=actor.sector or body.sector,
+                )
             )  # fmt: skip
             skip.update(range(index + 1, later + 1))
             break

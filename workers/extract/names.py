@@ -1,7 +1,8 @@
 """Names an article teaches: a person first named with a title ("وزير النقل اليمني بدر محمد باسملة",
-"المرجع الديني محمود الصرخي") is later called by the surname alone ("وقال باسملة", "دعا الصرخي"). The
-name after a titled actor is learnt for the rest of the article, and the surname is read as that actor
-wherever it comes back. No lexicon lists such people: the article itself says who they are.
+"موسى أبو مرزوق نائب رئيس المكتب السياسي لحماس") is later called by the surname alone ("وقال باسملة",
+"وطالب أبو مرزوق"). A name is the run of words right after (or right before) a titled actor that begins
+with a given name (lexicon/given_names.yaml); it is learnt for the rest of the article, and its last word
+is read as that actor wherever it comes back. No lexicon lists such people: the article says who they are.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import replace
 
 from workers.extract.actor import Actor
 from workers.extract.context import ArticleContext
+from workers.extract.given_names import default_given_names
 from workers.extract.lexicon import Match
 from workers.extract.text import Sentence
 
@@ -25,7 +27,8 @@ _NOT_NAMES = frozenset(
      "لا", "ما", "هذا", "هذه", "ذلك", "تلك", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت",
      "الاحد", "اثناء", "وسط", "امام", "بين", "نحو", "حول", "عبر", "حتي", "او", "ام", "بل", "لكن",
      "السابق", "الاسبق", "الحالي", "الجديد", "المكلف", "بالوكاله", "العام", "الخاص", "الاعلي", "الاول",
-     "الثاني", "السيد", "السيده", "الدكتور", "المهندس"}
+     "الثاني", "السيد", "السيده", "الدكتور", "المهندس", "نايب", "مساعد", "مستشار", "مدير", "رييس", "عضو",
+     "قايد", "امين", "وكيل", "سفير", "وزير", "ناطق", "متحدث", "مفتي", "الشيخ", "الامير", "عادل"}
 )  # fmt: skip
 
 
@@ -38,15 +41,15 @@ def learn_names(
         if not actor.person or actor.source not in ("title", "context") or actor.code == "UNK":
             taught.append(actor)
             continue
-        name = _name_after(sentence, matches, actor.end)
-        if not name:
+        after = _name_after(sentence, matches, actor.end)
+        before = [] if after else _name_before(sentence, matches, actor.start)
+        name = after or before
+        if len(name) < 2 or len(name[-1][2]) < _MIN_SURNAME:
             taught.append(actor)
             continue
-        end = name[-1][1]
-        surname = name[-1][2]
-        if len(surname) >= _MIN_SURNAME and len(name) >= 2:
-            context.aliases[surname] = replace(actor, source="name")
-        taught.append(replace(actor, end=end, text=sentence.display(actor.start, end)))
+        context.aliases[name[-1][2]] = replace(actor, source="name")
+        start, end = min(actor.start, name[0][0]), max(actor.end, name[-1][1])
+        taught.append(replace(actor, start=start, end=end, text=sentence.display(start, end)))
     return taught
 
 
@@ -74,6 +77,28 @@ def named_again(
     return sorted(found, key=lambda a: a.start)
 
 
+def _given(text: str, start: int) -> bool:
+    """Does a given name (one or two words: "بدر", "عبد الله") begin at `start`?"""
+    found = _WORD.findall(text[start : start + 30])
+    names = default_given_names()
+    return bool(found) and (found[0] in names or " ".join(found[:2]) in names)
+
+
+def _name_before(sentence: Sentence, matches: list[Match], start: int) -> list[tuple[int, int, str]]:
+    """The words of a name right before a titled actor ("دعا موسى أبو مرزوق نائب رئيس …"), or none."""
+    found = [w for w in _WORD.finditer(sentence.matching[:start])][-_MAX_NAME_WORDS:]
+    name: list[tuple[int, int, str]] = []
+    for word in reversed(found):
+        text = word.group()
+        gap = sentence.matching[word.end() : name[0][0] if name else start].strip()
+        if gap or text in _NOT_NAMES or any(m.start <= word.start() < m.end for m in matches):
+            break
+        name.insert(0, (word.start(), word.end(), text))
+    while name and not _given(sentence.matching, name[0][0]):
+        name.pop(0)
+    return name
+
+
 def _name_after(sentence: Sentence, matches: list[Match], end: int) -> list[tuple[int, int, str]]:
     """The words of a person's name right after a title (at most a comma between), or none."""
     rest = sentence.matching[end:]
@@ -88,8 +113,8 @@ def _name_after(sentence: Sentence, matches: list[Match], end: int) -> list[tupl
         text = word.group()
         if text in _NOT_NAMES or any(m.start <= word.start() < m.end for m in matches):
             break
-        if not name and (text.startswith("ال") or text.startswith("و")):
-            break  # a given name is indefinite: "الرئيس الفلسطيني السفارة" names no one
+        if not name and not _given(sentence.matching, word.start()):
+            break  # a name begins with a given name: "الرئيس الفلسطيني السفارة" names no one
         name.append((word.start(), word.end(), text))
         position = word.end() + 1
         if position > len(sentence.matching) or sentence.matching[word.end() : position] != " ":
