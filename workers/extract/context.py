@@ -126,8 +126,7 @@ def article_context(
     home = dateline_state(dateline, lexicon)
     if home is None and agency:
         home = lexicon.agencies.get(agency)
-    if home is None and source:
-        home = lexicon.sources.get(source.strip().casefold())
+    outlet = lexicon.sources.get(source.strip().casefold()) if source else None
     counts: Counter[str] = Counter()
     for matches in sentences_matches:
         for match in matches:
@@ -136,6 +135,8 @@ def article_context(
                 counts[entry.code] += 1
     ranked = [*counts.most_common(2), ("", 0)]
     main = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else None
+    if home is None and outlet is not None and (main is None or main == outlet):
+        home = outlet  # a Saudi paper's story on Saudi affairs; not its story on Syria
     return ArticleContext(states=frozenset(lexicon.countries), home=home, main=main)
 
 

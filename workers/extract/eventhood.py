@@ -26,7 +26,8 @@ _DENIALS = frozenset({"نفي", "نفت", "ينفي", "تنفي", "نفيا", "�
 # A claim reported and then denied in its own sentence: "… طلب من بوتين …، وهو ما نفاه بيسكوف".
 _DENIED_AFTER = ("ما نفاه", "ما نفته", "ما نفوه", "الذي نفاه", "الذي نفته", "ما نفياه", "وهو ما نفته")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
-_FUTURE_REACH = 60  # characters either side of a trigger a future cue governs
+_FUTURE_REACH = 60
+_TEASERS = ("للمزيد", "اقرا ايضا", "اقرا المزيد", "طالع ايضا", "شاهد ايضا", "اقرا كذلك")  # characters either side of a trigger a future cue governs
 _HISTORY = timedelta(days=60)  # an event dated this long before the article is history, not news
 # Events that ask, refuse, threaten or allege: a trigger inside what they are about is no event of its own.
 _GOVERNING = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "AGREE"})
@@ -56,7 +57,8 @@ def judge(
         ("negated", lambda: _negated(sentence, matches, candidate)),
         ("denied", lambda: _denied(sentence, match)),
         ("habit", lambda: _before(matches, match, Kind.HABITUAL, 80)),
-        ("conditional", lambda: _before(matches, match, Kind.CONDITIONAL, 80)),
+        ("conditional", lambda: _before(matches, match, Kind.CONDITIONAL, len(sentence.matching))),
+        ("a teaser of another story", lambda: _teaser(sentence)),
         ("may happen", lambda: _modal(sentence, matches, match)),
         ("what another event is about", lambda: _content(sentence, candidates, candidate)),
         ("told before", lambda: _told_before(sentence, candidate, roles)),
@@ -121,9 +123,17 @@ def _almost(sentence: Sentence, trigger: Match) -> bool:
     return bool(decided) and "تقريبا" in words(sentence.matching[trigger.end : trigger.end + 40])
 
 
+def _teaser(sentence: Sentence) -> bool:
+    """ "للمزيد: …", "اقرأ أيضاً: …": a link to another story left in the body."""
+    return sentence.matching.startswith(_TEASERS)
+
+
 def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     if "س" in trigger.prefix:
         return True
+    before = words(sentence.matching[max(0, trigger.start - 16) : trigger.start])[-2:]
+    if any(re.match(r"^[وف]?س[يتن]\w{2,}", word) for word in before):
+        return True  # "وسيتبعها اجتماع", "ستعقد قمة": the verb that governs the noun is future
     for m in matches:
         if m.first(Kind.FUTURE) is None:
             continue

@@ -123,11 +123,11 @@ def find_mentions(
     group: list[tuple[Match, Entry]] = []
     for match, entry in pieces:
         if group and _starts_new_actor(sentence, matches, group, match, entry):
-            actors.extend(_resolve(sentence, group, published, context, actors))
+            actors.extend(_resolve(sentence, matches, group, published, context, actors))
             group = []
         group.append((match, entry))
     if group:
-        actors.extend(_resolve(sentence, group, published, context, actors))
+        actors.extend(_resolve(sentence, matches, group, published, context, actors))
     actors = _appositions(_bodies(actors, sentence), sentence)
     places = tuple(
         _place_mention(sentence, match, context)
@@ -251,10 +251,11 @@ def _lead(sentence: Sentence, first: Match) -> str:
     return ""
 
 
-def _lead_of_noun(sentence: Sentence, start: int) -> str:
-    """The preposition of the noun a nationality adjective describes ("للنازحين", "على المواقع")."""
+def _lead_of_noun(sentence: Sentence, start: int, matches: list[Match]) -> str:
+    """The preposition of the noun a nationality adjective describes ("للنازحين", "على المواقع"); none for
+    an event's own noun ("بالعقوبات الأمريكية": the adjective is who imposed them)."""
     before = words(sentence.matching[max(0, start - 30) : start])
-    if not before:
+    if not before or any(m.end == start - 1 and m.first(Kind.TRIGGER) for m in matches):
         return ""
     noun = before[-1]
     if noun.startswith(("لل", "ولل")) and noun not in _OWNERS:
@@ -289,6 +290,7 @@ def _actor_of(entry: Entry, published: date | None) -> tuple[str, str, str | Non
 
 def _resolve(
     sentence: Sentence,
+    matches: list[Match],
     group: list[tuple[Match, Entry]],
     published: date | None,
     context: ArticleContext,
@@ -301,7 +303,7 @@ def _resolve(
     kinds = [entry.kind for _, entry in group]
     lead = _lead(sentence, first)
     if not lead and kinds == [Kind.ADJECTIVE]:
-        lead = _lead_of_noun(sentence, first.start)  # "للنازحين اليمنيين": to the Yemeni displaced
+        lead = _lead_of_noun(sentence, first.start, matches)  # "للنازحين اليمنيين": to the Yemeni displaced
     conjoined = first.prefix.startswith("و")
     common = {"text": text, "start": start, "end": end, "lead": lead, "conjoined": conjoined}
     if Kind.PAIR in kinds and not set(kinds) & _NAMED:
