@@ -27,7 +27,15 @@ _DENIALS = frozenset({"نفي", "نفت", "ينفي", "تنفي", "نفيا", "�
 _DENIED_AFTER = ("ما نفاه", "ما نفته", "ما نفوه", "الذي نفاه", "الذي نفته", "ما نفياه", "وهو ما نفته")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _FUTURE_REACH = 60
-_TEASERS = ("للمزيد", "اقرا ايضا", "اقرا المزيد", "طالع ايضا", "شاهد ايضا", "اقرا كذلك")  # characters either side of a trigger a future cue governs
+_FUTURE_VERB = re.compile(r"^[وف]?س[يتن]\w{3,}$")  # "سيعقد", "وستبدأ"; not "سياق", "سنة"
+_TEASERS = (
+    "للمزيد",
+    "اقرا ايضا",
+    "اقرا المزيد",
+    "طالع ايضا",
+    "شاهد ايضا",
+    "اقرا كذلك",
+)  # characters either side of a trigger a future cue governs
 _HISTORY = timedelta(days=60)  # an event dated this long before the article is history, not news
 # Events that ask, refuse, threaten or allege: a trigger inside what they are about is no event of its own.
 _GOVERNING = frozenset({"REQUEST", "REJECT", "THREATEN", "ACCUSE", "AGREE"})
@@ -131,8 +139,8 @@ def _teaser(sentence: Sentence) -> bool:
 def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     if "س" in trigger.prefix:
         return True
-    before = words(sentence.matching[max(0, trigger.start - 16) : trigger.start])[-2:]
-    if any(re.match(r"^[وف]?س[يتن]\w{2,}", word) for word in before):
+    before = words(sentence.matching[max(0, trigger.start - 16) : trigger.start])[-1:]
+    if before and _FUTURE_VERB.match(before[0]) and not before[0].endswith(("ه", "ات")):
         return True  # "وسيتبعها اجتماع", "ستعقد قمة": the verb that governs the noun is future
     for m in matches:
         if m.first(Kind.FUTURE) is None:

@@ -29,6 +29,7 @@ from workers.extract.text import Sentence, words
 _AFTER_REACH = 140  # characters after a trigger its clause may run
 _BEFORE_REACH = 120
 _ADJACENT = 2
+_PARTNER_REACH = 50  # "اتصالا هاتفيا مع نظيره": the partner of a meeting or call stands this close
 # Events whose doer a condemnation or refusal naming them is aimed at; and words before an event noun
 # that make it the time or topic of the statement rather than its object.
 _BLAMED_EVENTS = frozenset({"ASSAULT", "SANCTION", "COERCE", "MOBILIZE", "THREATEN", "ACCUSE"})
@@ -212,8 +213,10 @@ def _slots(
     slots: dict[str, list[Actor]] = {}
     for group in after + ([] if coordinated else before[::-1]):
         lead = _LEAD_SLOTS.get(group[0].lead, group[0].lead)
+        if candidate.frame.symmetric and lead in ("مع", "ب") and group[0].start - end > _PARTNER_REACH:
+            continue  # "اتفقا على العمل … لتأمين الحدود مع سورية": a مع that far is in what was agreed
         if lead and lead not in slots:
-            slots[lead] = group
+            slots[lead] = _between(group, groups, sentence) if lead == "بين" else group
     relative = _in_relative_clause(sentence, matches, groups, closed)
     if relative is not None:
         slots["relative"] = relative  # "انتقد الطريقة التي تتعامل بها بريطانيا": aimed at Britain
@@ -268,7 +271,9 @@ def _slots(
         if bare_after:
             slots["object"] = bare_after[0]
     elif bare_after:
-        if _cannot_be_subject(candidate.feminine, bare_after[0][0]):
+        if _cannot_be_subject(
+            candidate.feminine, bare_after[0][0], sentence.matching[end : bare_after[0][0].start]
+        ):
             dropped = _main_subject(actors, start) or context.speaker  # the subject is left out
             if dropped is not None:
                 slots["subject"] = [dropped]
@@ -277,7 +282,11 @@ def _slots(
             slots["subject"] = bare_after[0]
             if len(bare_after) > 1:
                 slots["object"] = bare_after[1]
-    if "subject" not in slots and (coordinated or candidate.type in _SPEECH_ACTS):
+    if (
+        "subject" not in slots
+        and (coordinated or candidate.type in _SPEECH_ACTS)
+        and not _own_subject(sentence, matches, start)
+    ):
         dropped = _main_subject(actors, start) or context.speaker
         if dropped is not None:
             slots["subject"] = [dropped]  # "أدان … ودعا مجلس الأمن", "وتابع «سندمرهم»": the same subject
@@ -327,6 +336,16 @@ def _in_relative_clause(
     return next(
         (g for g in groups if opener.end <= g[0].start < stop and not g[0].lead and g[0].strong), None
     )
+
+
+def _between(group: list[Actor], groups: list[list[Actor]], sentence: Sentence) -> list[Actor]:
+    """ "بين X … وY": the second side is joined by و, even after the first side's name."""
+    if len(group) > 1:
+        return group
+    following = [g for g in groups if g[0].start > group[-1].end and g[0].conjoined]
+    if following and following[0][0].start - group[-1].end <= 50:
+        return group + following[0]
+    return group
 
 
 def _after_ala(sentence: Sentence, place: PlaceMention) -> bool:
@@ -429,6 +448,14 @@ def _pronoun_suffix(sentence: Sentence, match: Match) -> bool:
     return match.form.endswith(_PRONOUNS) and match.end - 1 not in sentence.marbuta and len(match.form) > 4
 
 
+def _own_subject(sentence: Sentence, matches: list[Match], start: int) -> bool:
+    """Does a definite noun that is no actor stand right before the verb as its subject ("الخطر … يهدد")?"""
+    before = words(sentence.matching[max(0, start - 16) : start])[-1:]
+    if not before or not before[0].startswith("ال"):
+        return False
+    return not any(m.end >= start - 1 and m.start < start for m in matches)
+
+
 def _object_pronoun(sentence: Sentence, match: Match) -> bool:
     """A verb with an object pronoun on it ("سندمرهم", "هاجمهم", "اتهمها")."""
     rest = WORDS.match(sentence.matching, match.end)
@@ -447,11 +474,14 @@ def _doer_adjective(actors: list[Actor], end: int) -> Actor | None:
     return next((a for a in actors if 0 <= a.start - end <= _ADJACENT and not a.strong and not a.lead), None)
 
 
-def _cannot_be_subject(feminine_verb: bool, actor: Actor) -> bool:
+def _cannot_be_subject(feminine_verb: bool, actor: Actor, between: str) -> bool:
     """Can `actor` not be the subject of the verb: its case says object ("الطرفين", "المحتجين"), or the
-    verb does not agree with it in gender ("دعا روسيا", "طالبت الرئيس")?"""
+    verb does not agree with it in gender ("دعا روسيا", "طالبت الرئيس")? Gender tells only when the
+    actor follows the verb directly ("حذر مكتب الخارجية": the subject is مكتب, not الخارجية)."""
     if actor.oblique:
         return True
+    if words(between):
+        return False
     if not feminine_verb and actor.feminine and not actor.person:
         return True
     return feminine_verb and actor.person and not actor.feminine
