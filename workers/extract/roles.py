@@ -29,6 +29,9 @@ from workers.extract.text import Sentence, words
 _AFTER_REACH = 140  # characters after a trigger its clause may run
 _BEFORE_REACH = 120
 _ADJACENT = 2
+_OWN_LAM = 12  # "غارة جوية لقوات الحلف": a لـ this close after an event noun says whose it is
+# Words before a verbal noun that make it a circumstance of the main clause, whose subject is its doer.
+_CIRCUMSTANCE = frozenset({"خلال", "اثناء", "لدي", "عند", "عقب", "اثر", "ولدي", "وخلال", "واثناء", "وعند"})
 _PARTNER_REACH = 50  # "اتصالا هاتفيا مع نظيره": the partner of a meeting or call stands this close
 # Events whose doer a condemnation or refusal naming them is aimed at; and words before an event noun
 # that make it the time or topic of the statement rather than its object.
@@ -55,6 +58,23 @@ _PARTICIPLES = frozenset(
 _PRONOUNS = ("ه", "ها", "هما", "هم")
 # Words that introduce an actor in a role of their own: who claimed an attack, whose the target was.
 _LEAD_SLOTS = {
+    **dict.fromkeys(
+        (
+            "نفذه",
+            "نفذها",
+            "نفذته",
+            "نفذتها",
+            "نفذوه",
+            "شنه",
+            "شنها",
+            "شنته",
+            "شنتها",
+            "ينفذها",
+            "تنفذها",
+            "ينفذه",
+        ),
+        "claimant",
+    ),  # "تفجير انتحاري نفذه حزب العمال": who did it
     "تبناه": "claimant",
     "تبنته": "claimant",
     "تبنت": "claimant",
@@ -244,12 +264,22 @@ def _slots(
             slots.setdefault("object", bare_after[0])
         return _with_places(slots, sentence, places, (opened, start, end, closed))
     if candidate.noun:
+        lead_before = words(sentence.matching[max(0, start - 10) : start])[-1:]
+        circumstance = bool(lead_before) and lead_before[0] in _CIRCUMSTANCE  # "خلال لقاء", "لدى استقباله"
         if _pronoun_suffix(sentence, match):
             owner = _main_subject(actors, start)
+            if owner is None and circumstance:
+                owner = _subject_after(actors, sentence, end)
             if owner is not None:
                 slots["possessor"] = [owner]  # "زيارته", "استهدافهم": the one the sentence is about
-            if bare_after and not bare_before:
-                slots["subject"] = bare_after.pop(0)  # "كان في استقباله الرئيس اللبناني"
+            if bare_after and not bare_before and not circumstance:
+                slots["subject"] = bare_after.pop(0)  # "كان في استقباله الرئيس اللبناني": the host
+        elif circumstance and (not bare_after or bare_after[0][0].start - end > _ADJACENT):
+            main = _main_subject(actors, start)
+            if main is not None:
+                slots["subject"] = [main]  # "أعلن الوزير … خلال لقاء مع نظيره": the minister met
+        if "ل" in slots and slots["ل"][0].start - end <= _OWN_LAM and candidate.type == "ASSAULT":
+            slots["genitive"] = slots.pop("ل")  # "غارة جوية لقوات الحلف": the alliance's strike
         elif bare_after and bare_after[0][0].start - end <= _ADJACENT:
             slots["genitive"] = bare_after.pop(0)
         elif _doer_adjective(actors, end):
@@ -290,7 +320,11 @@ def _slots(
         dropped = _main_subject(actors, start) or context.speaker
         if dropped is not None:
             slots["subject"] = [dropped]  # "أدان … ودعا مجلس الأمن", "وتابع «سندمرهم»": the same subject
-    if "object" not in slots and _object_pronoun(sentence, match):
+    if (
+        "object" not in slots
+        and candidate.type in ("THREATEN", "ACCUSE")
+        and _object_pronoun(sentence, match)
+    ):
         doing = {a.code for a in slots.get("subject", [])}
         them = [a for a in reversed(context.recent) if a.code not in doing]
         if them:
@@ -459,9 +493,17 @@ def _own_subject(sentence: Sentence, matches: list[Match], start: int) -> bool:
 def _object_pronoun(sentence: Sentence, match: Match) -> bool:
     """A verb with an object pronoun on it ("سندمرهم", "هاجمهم", "اتهمها")."""
     rest = WORDS.match(sentence.matching, match.end)
-    if rest is not None and rest.group() in ("هم", "ها", "هما"):
+    if rest is not None and rest.group() in ("هم", "هما"):
         return True
     return match.form.endswith("هم") and len(match.form) > 5
+
+
+def _subject_after(actors: list[Actor], sentence: Sentence, end: int) -> Actor | None:
+    """The subject of the main clause after a circumstantial phrase ("لدى استقباله الوزير، قال الرئيس")."""
+    comma = sentence.matching.find("،", end)
+    if comma < 0:
+        return None
+    return next((a for a in actors if a.start > comma and a.strong and not a.lead), None)
 
 
 def _main_subject(actors: list[Actor], start: int) -> Actor | None:
