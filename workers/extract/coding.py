@@ -10,7 +10,7 @@ from workers.extract.actor import Actor
 from workers.extract.context import ArticleContext
 from workers.extract.eventhood import Verdict
 from workers.extract.frames import Candidate
-from workers.extract.lexicon import QUAD, Kind, Match
+from workers.extract.lexicon import QUAD, Kind, Match, Place
 from workers.extract.mentions import PlaceMention
 from workers.extract.roles import Roles
 from workers.extract.text import Sentence
@@ -70,6 +70,7 @@ def code_event(
     matches: list[Match],
     places: tuple[PlaceMention, ...],
     published: date | None,
+    dateline: Place | None = None,
 ) -> Event:
     match = candidate.match
     doers, receivers = list(roles.actors), list(roles.recipients)
@@ -78,6 +79,8 @@ def code_event(
     if verdict.type == "MOBILIZE":
         receivers = []  # forces are deployed, not deployed at someone
     location = _location(sentence, match, places, doers + receivers, verdict.type)
+    if location is None and verdict.type == "CONSULT" and verdict.mode != "phone" and dateline is not None:
+        location = _place(dateline)  # a reception at the palace in the dateline's city
     mode = verdict.mode
     if verdict.type == "CONSULT" and mode is None and _third_party(matches, location, doers + receivers):
         mode = "third-party"
@@ -114,10 +117,18 @@ def _location(
     located = [p for p in places if p.locative]
     if not located:
         return None
-    if event_type in _VERBAL and not any(abs(p.start - trigger.end) <= 40 for p in located):
-        return None
+    near = 40 if event_type in _VERBAL else 80 if event_type == "CONSULT" else None
+    if near is not None:
+        located = [
+            p for p in located if abs(p.start - trigger.end) <= near or abs(trigger.start - p.end) <= near
+        ]
+        if not located:
+            return None
     best = min(located, key=lambda p: (p.start < trigger.start, abs(p.start - trigger.start)))
-    place = best.place
+    return _place(best.place)
+
+
+def _place(place: Place) -> Location:
     return Location(place.name, place.country, place.lat or None, place.lon or None, place.geonameid)
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from workers.extract.actor import Actor
-from workers.extract.lexicon import Kind, Lexicon, Match
+from workers.extract.lexicon import Kind, Lexicon, Match, Place
 from workers.extract.text import matching_with_index
 
 # Offices held for a state: with no nationality written, they belong to the state the article ties them to.
@@ -33,6 +33,7 @@ _ONE_HOLDER = frozenset(
 class ArticleContext:
     states: frozenset[str] = frozenset()  # every state code of the lexicon (not organisations or groups)
     home: str | None = None  # the state the dateline or the outlet sets the article in
+    dateline_place: Place | None = None  # the city of the dateline: where a reception took place
     main: str | None = None  # the state the article names most
     recent: list[Actor] = field(default_factory=list)  # strong actors, latest last, one per code
     offices: dict[str, Actor] = field(default_factory=dict)  # role → the last actor named in that office
@@ -123,7 +124,8 @@ def article_context(
     agency: str | None,
 ) -> ArticleContext:
     """The context an article starts with: its own state (dateline, agency, outlet) and its main state."""
-    home = dateline_state(dateline, lexicon)
+    dateline_place = _dateline_place(dateline, lexicon)
+    home = dateline_place.country if dateline_place is not None else None
     if home is None and agency:
         home = lexicon.agencies.get(agency)
     outlet = lexicon.sources.get(source.strip().casefold()) if source else None
@@ -137,19 +139,21 @@ def article_context(
     main = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else None
     if home is None and outlet is not None and (main is None or main == outlet):
         home = outlet  # a Saudi paper's story on Saudi affairs; not its story on Syria
-    return ArticleContext(states=frozenset(lexicon.countries), home=home, main=main)
+    return ArticleContext(
+        states=frozenset(lexicon.countries), home=home, dateline_place=dateline_place, main=main
+    )
 
 
-def dateline_state(dateline: str | None, lexicon: Lexicon) -> str | None:
-    """The state a dateline's place belongs to ("بغداد" → IRQ); the first place of "موسكو-واشنطن"."""
+def _dateline_place(dateline: str | None, lexicon: Lexicon) -> Place | None:
+    """The place a dateline names ("بغداد"), its first when it names two ("موسكو-واشنطن")."""
     if not dateline:
         return None
     matching, _ = matching_with_index(dateline)
     for match in lexicon.find(matching):
-        cities = [e for e in match.entries if e.kind is Kind.PLACE and e.place and e.place.kind == "city"]
+        places = [e.place for e in match.entries if e.kind is Kind.PLACE and e.place is not None]
+        cities = [p for p in places if p.kind == "city"]
         if cities:  # a dateline names a city: "عمّان" is Amman before it is Oman
-            return max(cities, key=lambda e: e.place.population if e.place else 0).code
-        entry = match.first(Kind.CAPITAL, Kind.PLACE, Kind.COUNTRY)
-        if entry is not None and entry.code:
-            return entry.code
+            return max(cities, key=lambda p: p.population)
+        if places:
+            return places[0]
     return None

@@ -76,7 +76,16 @@ def read_article(
                             tuple(a.code for a in roles.actors), tuple(a.code for a in roles.recipients))
                 )  # fmt: skip
                 continue
-            event = code_event(candidate, roles, verdict, sentence, matches, mentions.places, published)
+            event = code_event(
+                candidate,
+                roles,
+                verdict,
+                sentence,
+                matches,
+                mentions.places,
+                published,
+                context.dateline_place,
+            )
             context_of(event, context)
             events.append(event)
         context.note(list(mentions.actors))

@@ -16,6 +16,7 @@ from datetime import date
 
 from workers.extract.actor import Actor
 from workers.extract.context import ArticleContext
+from workers.extract.given_names import default_given_names
 from workers.extract.lexicon import Entry, Kind, Lexicon, Match, Place
 from workers.extract.text import Sentence, words
 
@@ -117,7 +118,9 @@ def find_mentions(
             continue
         if entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.CAPITAL) and is_place_use(sentence, match):
             continue  # "في سورية", "إلى موسكو": where, not who
-        if entry.kind is Kind.ADJECTIVE and (_given_name(sentence, match) or _of_a_place(sentence, match)):
+        if entry.kind is Kind.ADJECTIVE and (
+            _given_name(sentence, match) or _of_a_place(sentence, match) or _nisba(sentence, matches, match)
+        ):
             continue
         pieces.append((match, entry))
     actors: list[Actor] = []
@@ -175,6 +178,23 @@ def _given_name(sentence: Sentence, match: Match) -> bool:
         return False
     before = words(sentence.matching[max(0, match.start - 20) : match.start])
     return bool(before) and before[-1].startswith(("ال", "وال")) and len(before[-1]) > 3
+
+
+def _nisba(sentence: Sentence, matches: list[Match], match: Match) -> bool:
+    """A definite nationality word right after an indefinite name is a family name, not an adjective
+    (an adjective agrees in definiteness): "عبدالله بن عبدالمحسن التركي", "محمد شياع السوداني"."""
+    if not (match.prefix.endswith("ال") or match.form.startswith("ال")):
+        return False
+    window = max(0, match.start - 30)
+    before = re.search(r"(\w+)\s+$", sentence.matching[window : match.start])
+    if before is None:
+        return False
+    word, word_start = before.group(1), window + before.start(1)
+    covered = any(m.start <= word_start < m.end for m in matches)
+    if covered or word.startswith(("ال", "وال", "بال", "لل")) or len(word) <= 2:
+        return False
+    named = words(sentence.matching[max(0, word_start - 30) : match.start])[-4:]
+    return any(w in default_given_names() or w in ("بن", "بنت", "ابو") for w in named)  # a person's name
 
 
 def _of_a_place(sentence: Sentence, match: Match) -> bool:

@@ -38,6 +38,8 @@ def learn_names(
     """The actors, each titled person's span extended over the name that follows; the surnames learnt."""
     taught: list[Actor] = []
     for actor in actors:
+        if actor.person and actor.source == "name":
+            _learn_surname(sentence, actor, context)  # "وزير الدفاع الأميركي آشتون كارتر" … "كارتر"
         if not actor.person or actor.source not in ("title", "context") or actor.code == "UNK":
             taught.append(actor)
             continue
@@ -75,6 +77,17 @@ def named_again(
                 )  # fmt: skip
                 break
     return sorted(found, key=lambda a: a.start)
+
+
+def _learn_surname(sentence: Sentence, actor: Actor, context: ArticleContext) -> None:
+    """The last word of a known person's full name, when it is no given name and no ordinary word."""
+    found = _WORD.findall(sentence.matching[actor.start : actor.end])
+    if len(found) < 2:
+        return
+    surname = found[-1]
+    if len(surname) < _MIN_SURNAME or surname in _NOT_NAMES or surname in default_given_names():
+        return
+    context.aliases.setdefault(surname, actor)
 
 
 def _given(text: str, start: int) -> bool:
