@@ -567,6 +567,7 @@ def evaluate_command(
     """Score extraction against gold: precision, recall and F1 overall and per type; location and date
     accuracy over matched events (dates also per article-name prefix, `ant`, `snn`); errors by cause."""
     from workers.extract.blame import blame, dropped_record
+    from workers.extract.lexicon import default_lexicon
     from workers.extract.evaluate import error_lines, evaluate, half_members, load_split, restrict_to
     from workers.extract.record import event_record
     from workers.extract.run import article_files, load_gold, read_file
@@ -595,7 +596,7 @@ def evaluate_command(
         for doc, extraction in read_file(path, limits):
             found.extend(event_record(doc, event, trace=True) for event in extraction.events)
             dropped.extend(dropped_record(doc, item) for item in extraction.dropped)
-    report = evaluate(wanted, found)
+    report = evaluate(wanted, found, default_lexicon().country_names)
     report.errors = blame(report.errors, dropped)
     if as_json:
         print(json.dumps(report.as_dict(), ensure_ascii=False))

@@ -26,6 +26,8 @@ _CONTEXTS = {"ارهاب": "terrorism", "داعش": "terrorism", "نووي": "nu
              "تجار": "economic", "لاجي": "migration", "انتخاب": "elections", "صحه": "health"}  # fmt: skip
 # Events that happen somewhere; a statement, a call or a demand has no place unless the text gives one.
 _VERBAL = frozenset({"REQUEST", "ACCUSE", "REJECT", "THREATEN", "AGREE", "SUPPORT", "CONCEDE"})
+# Events that happen in a place; done at home (one state on both sides), they happen in that state.
+_AT_HOME = frozenset({"PROTEST", "COERCE", "ASSAULT", "RETREAT", "SANCTION"})
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,7 @@ def code_event(
     matches: list[Match],
     places: tuple[PlaceMention, ...],
     published: date | None,
-    dateline: Place | None = None,
+    context: ArticleContext | None = None,
 ) -> Event:
     match = candidate.match
     doers, receivers = list(roles.actors), list(roles.recipients)
@@ -79,14 +81,16 @@ def code_event(
     if verdict.type == "MOBILIZE":
         receivers = []  # forces are deployed, not deployed at someone
     location = _location(sentence, match, places, doers + receivers, verdict.type)
-    if location is None and verdict.type == "CONSULT" and verdict.mode != "phone" and dateline is not None:
-        location = _place(dateline)  # a reception at the palace in the dateline's city
+    if location is None and context is not None:
+        location = _location_by_context(verdict, doers, receivers, context)
     mode = verdict.mode
     if verdict.type == "CONSULT" and mode is None and _third_party(matches, location, doers + receivers):
         mode = "third-party"
     elif verdict.type == "CONSULT" and mode is None and (hosted := _hosted(location, doers)) is not None:
         doers, receivers, mode = hosted, [a for a in doers if a not in hosted], "visit"
     day, precision = resolve_date(sentence.text, published)
+    if day is None and context is not None and context.last_date is not None:
+        day, precision = context.last_date, "day"  # told in the sentence before: "قال الثلاثاء …. وأضاف …"
     start, end = sentence.display_span(match.start + len(match.prefix), match.end)
     strong = sum(a.strong and a.source != "context" for a in doers + receivers)
     confidence = 0.5 + 0.1 * min(3, strong) + (0.1 if location else 0.0)
@@ -126,6 +130,28 @@ def _location(
             return None
     best = min(located, key=lambda p: (p.start < trigger.start, abs(p.start - trigger.start)))
     return _place(best.place)
+
+
+def _location_by_context(
+    verdict: Verdict, doers: list[Actor], receivers: list[Actor], context: ArticleContext
+) -> Location | None:
+    """Where an event no place is named for happened, when the article says it anyway: a meeting in the
+    dateline's city, a visit in the host's state, a protest, arrest or attack at home in that state."""
+    if verdict.type == "CONSULT" and verdict.mode != "phone":
+        if context.dateline_place is not None:
+            return _place(context.dateline_place)
+        if verdict.mode == "visit" and receivers and receivers[0].code in context.country_names:
+            return _country(receivers[0].code, context)
+        return None
+    codes = {a.code for a in doers + receivers}
+    if verdict.type in _AT_HOME and len(codes) == 1:
+        (code,) = codes
+        return _country(code, context) if code in context.country_names else None
+    return None
+
+
+def _country(code: str, context: ArticleContext) -> Location:
+    return Location(context.country_names[code], code, None, None, None)
 
 
 def _place(place: Place) -> Location:

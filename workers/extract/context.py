@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from workers.extract.actor import Actor
 from workers.extract.lexicon import Kind, Lexicon, Match, Place
@@ -31,7 +32,8 @@ _ONE_HOLDER = frozenset(
 
 @dataclass
 class ArticleContext:
-    states: frozenset[str] = frozenset()  # every state code of the lexicon (not organisations or groups)
+    country_names: dict[str, str] = field(default_factory=dict)  # every state of the lexicon: code → name
+    last_date: date | None = None  # the day the last sentence that named one named
     home: str | None = None  # the state the dateline or the outlet sets the article in
     dateline_place: Place | None = None  # the city of the dateline: where a reception took place
     main: str | None = None  # the state the article names most
@@ -140,7 +142,7 @@ def article_context(
     if home is None and outlet is not None and (main is None or main == outlet):
         home = outlet  # a Saudi paper's story on Saudi affairs; not its story on Syria
     return ArticleContext(
-        states=frozenset(lexicon.countries), home=home, dateline_place=dateline_place, main=main
+        country_names=dict(lexicon.countries), home=home, dateline_place=dateline_place, main=main
     )
 
 

@@ -23,6 +23,7 @@ from workers.extract.mentions import Mentions, find_mentions
 from workers.extract.names import learn_names, named_again
 from workers.extract.roles import Roles, assign_roles
 from workers.extract.text import split_sentences
+from workers.extract.timex import resolve_date
 
 __all__ = ["Actor", "ArticleReading", "Dropped", "Event", "Location", "extract", "read_article"]
 
@@ -57,6 +58,7 @@ def read_article(
     context = article_context(lexicon, found, dateline, source, agency)
     events: list[Event] = []
     dropped: list[Dropped] = []
+    fresh = False  # the last date was named in the sentence just read
     for sentence, matches in zip(sentences, found, strict=True):
         mentions = find_mentions(sentence, matches, lexicon, published, context)
         named = learn_names(sentence, matches, list(mentions.actors), context)
@@ -84,9 +86,13 @@ def read_article(
                 matches,
                 mentions.places,
                 published,
-                context.dateline_place,
+                context,
             )
             context_of(event, context)
             events.append(event)
         context.note(list(mentions.actors))
+        # A date carries into the next sentence, and on through those that continue it ("وأضاف …").
+        own = resolve_date(sentence.text, published)[0]
+        carried = context.last_date if fresh or sentence.text.startswith(("و", "ف")) else None
+        context.last_date, fresh = own or carried, own is not None
     return ArticleReading(tuple(merge_events(events)), tuple(dropped))

@@ -14,6 +14,7 @@ and a false alarm that look unrelated.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -259,15 +260,31 @@ def doc_prefix(doc: str) -> str:
     return doc.split("-", 1)[0]
 
 
-def _same_location(gold: Any, found: Any) -> bool:
+def _same_location(gold: Any, found: Any, country_names: Mapping[str, frozenset[str]] | None = None) -> bool:
+    """The same country and the same place: names compared without accents, apostrophes and case
+    ("‘Afrīn" is "Afrin"); a place given as the country itself matches under any of its names."""
     if not gold or not found:
         return not gold and not found
-    return str(gold.get("country")) == str(found.get("country")) and (
-        str(gold.get("name", "")).casefold() == str(found.get("name", "")).casefold()
-    )
+    country = str(gold.get("country"))
+    if country != str(found.get("country")):
+        return False
+    gold_name, found_name = fold_place(str(gold.get("name", ""))), fold_place(str(found.get("name", "")))
+    if gold_name == found_name:
+        return True
+    names = {fold_place(n) for n in (country_names or {}).get(country, frozenset())}
+    return gold_name in names and found_name in names
 
 
-def evaluate(gold: Sequence[Event], found: Sequence[Event]) -> Report:
+def fold_place(name: str) -> str:
+    """A place name without accents, apostrophes, hyphens and case: the form transliterations agree on."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[‘’'`ʻʼ\-]", " ", letters).casefold().split())
+
+
+def evaluate(
+    gold: Sequence[Event], found: Sequence[Event], country_names: Mapping[str, frozenset[str]] | None = None
+) -> Report:
     report = Report()
     gold_by_doc: dict[str, list[Event]] = defaultdict(list)
     found_by_doc: dict[str, list[Event]] = defaultdict(list)
@@ -298,7 +315,9 @@ def evaluate(gold: Sequence[Event], found: Sequence[Event]) -> Report:
             report.overall.true_positives += 1
             counts.true_positives += 1
             report.location_total += 1
-            report.location_correct += _same_location(item.get("location"), found_here[hit].get("location"))
+            report.location_correct += _same_location(
+                item.get("location"), found_here[hit].get("location"), country_names
+            )
             if "date" in item and item["date"] is not None:
                 correct = item["date"] == found_here[hit].get("date")
                 report.date_total += 1

@@ -193,6 +193,7 @@ class Lexicon:
     version: str
     automaton: Any
     countries: dict[str, str] = field(default_factory=dict)  # code → English name
+    country_names: dict[str, frozenset[str]] = field(default_factory=dict)  # code → every English name
     frames: dict[str, Frame] = field(default_factory=dict)
     sources: dict[str, str | None] = field(default_factory=dict)  # an article's source → its state
     agencies: dict[str, str] = field(default_factory=dict)  # a state news agency's code → its state
@@ -322,6 +323,9 @@ def _load_countries(builder: _Builder, lexicon: Lexicon) -> None:
         where = f"countries.yaml {code}"
         name = entry.get("name") or code
         lexicon.countries[code] = name
+        lexicon.country_names[code] = frozenset(
+            [name, *(entry.get("english_names") or []), *_iso_names(code)]
+        )
         masculine = bool(entry.get("masculine"))
         for form in entry.get("names") or []:
             builder.add(
@@ -592,6 +596,18 @@ def _add_place(builder: _Builder, form: str, place: Place) -> None:
     held = [e for e in builder.forms.get(normalized, []) if e.kind is Kind.PLACE]
     if normalized and not any(e.code == place.country for e in held):  # one place per state and name
         builder.forms[normalized].append(Entry(Kind.PLACE, code=place.country, place=place))
+
+
+def _iso_names(alpha3: str) -> list[str]:
+    """ISO 3166-1's names of a state: short, common and official."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_3=alpha3)
+    if country is None:
+        return []
+    return [
+        getattr(country, key) for key in ("name", "common_name", "official_name") if hasattr(country, key)
+    ]
 
 
 @lru_cache(maxsize=512)

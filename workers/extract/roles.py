@@ -142,7 +142,7 @@ def assign_roles(
     if not receivers and frame.domestic and doers[0].code != "UNK":
         receivers, receiver_slot = [replace(doers[0], sector="GOV")], "domestic"
     if not receivers and candidate.type == "REQUEST":
-        if doers[0].sector not in _STATE_SECTORS and doers[0].code in context.states:
+        if doers[0].sector not in _STATE_SECTORS and doers[0].code in context.country_names:
             receivers, receiver_slot = (
                 [_state(doers[0].code, "", "domestic")],
                 "domestic",
