@@ -567,8 +567,8 @@ def evaluate_command(
     """Score extraction against gold: precision, recall and F1 overall and per type; location and date
     accuracy over matched events (dates also per article-name prefix, `ant`, `snn`); errors by cause."""
     from workers.extract.blame import blame, dropped_record
-    from workers.extract.lexicon import default_lexicon
     from workers.extract.evaluate import error_lines, evaluate, half_members, load_split, restrict_to
+    from workers.extract.lexicon import default_lexicon
     from workers.extract.record import event_record
     from workers.extract.run import article_files, load_gold, read_file
     from workers.ingest.formats import Limits
