@@ -81,10 +81,11 @@ def code_event(
     if verdict.type == "MOBILIZE":
         receivers = []  # forces are deployed, not deployed at someone
     location = _location(sentence, match, places, doers + receivers, verdict.type)
-    if location is None and context is not None:
+    sidelines = any(m.first(Kind.SIDELINES) for m in matches)
+    if location is None and context is not None and not sidelines:
         location = _location_by_context(verdict, doers, receivers, context)
     mode = verdict.mode
-    if verdict.type == "CONSULT" and mode is None and _third_party(matches, location, doers + receivers):
+    if verdict.type == "CONSULT" and mode is None and (sidelines or _abroad(location, doers + receivers)):
         mode = "third-party"
     elif verdict.type == "CONSULT" and mode is None and (hosted := _hosted(location, doers)) is not None:
         doers, receivers, mode = hosted, [a for a in doers if a not in hosted], "visit"
@@ -167,9 +168,7 @@ def _hosted(location: Location | None, sides: list[Actor]) -> list[Actor] | None
     return [a for a in sides if a.code != location.country] if len(hosts) == 1 else None
 
 
-def _third_party(matches: list[Match], location: Location | None, sides: list[Actor]) -> bool:
-    if any(m.first(Kind.SIDELINES) for m in matches):
-        return True
+def _abroad(location: Location | None, sides: list[Actor]) -> bool:
     return location is not None and location.country not in {a.code for a in sides}
 
 
