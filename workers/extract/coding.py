@@ -80,7 +80,11 @@ def code_event(
         doers, receivers = doers + [r for r in receivers if r.code not in {a.code for a in doers}], []
     if verdict.type == "MOBILIZE":
         receivers = []  # forces are deployed, not deployed at someone
-    location = _location(sentence, match, places, doers + receivers, verdict.type)
+    location = (
+        None
+        if verdict.mode == "phone"
+        else _location(sentence, match, places, doers + receivers, verdict.type)
+    )
     sidelines = any(m.first(Kind.SIDELINES) for m in matches)
     if location is None and context is not None and not sidelines:
         location = _location_by_context(verdict, doers, receivers, context)
@@ -191,7 +195,7 @@ def merge_events(events: list[Event]) -> list[Event]:
     events = [
         e
         for e in kept.values()
-        if not (e.type == "CONSULT" and e.mode != "visit" and frozenset(a.code for a in e.actors) in visits)
+        if not (e.type == "CONSULT" and e.mode is None and frozenset(a.code for a in e.actors) in visits)
     ]
     return [e for e in events if not any(_part_of(e, other) for other in events if other is not e)]
 

@@ -27,6 +27,7 @@ _DENIALS = frozenset({"نفي", "نفت", "ينفي", "تنفي", "نفيا", "�
 _DENIED_AFTER = ("ما نفاه", "ما نفته", "ما نفوه", "الذي نفاه", "الذي نفته", "ما نفياه", "وهو ما نفته")
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 _FUTURE_REACH = 60
+_DURING_IT = frozenset({"خلاله", "خلالها", "خلالهما", "فيه", "فيها", "اثناءه", "اثناءها"})
 _FUTURE_VERB = re.compile(r"^[وف]?س[يتن]\w{3,}$")  # "سيعقد", "وستبدأ"; not "سياق", "سنة"
 _TEASERS = (
     "للمزيد",
@@ -179,6 +180,9 @@ def _told_before(sentence: Sentence, candidate: Candidate, roles: Roles) -> bool
         and match.prefix in ("ل", "ب", "ول", "وب")
     ):
         return True
+    following = words(sentence.matching[match.end : match.end + 16])[:1]
+    if candidate.type == "CONSULT" and following and following[0] in _DURING_IT:
+        return True  # "اتصالا هاتفيا … بحثا خلاله": what was said in the call told before
     if candidate.type not in ("CONSULT", "AGREE", "SUPPORT") or not candidate.noun:
         return False
     definite = match.prefix.endswith(("ال", "لل")) or match.form.startswith("ال")
