@@ -69,6 +69,8 @@ def is_noun(match: Match, sentence: Sentence | None = None) -> bool:
     form = match.form
     if match.prefix.endswith(("ال", "لل")) or (form.startswith("ال") and not form.startswith(_VERB_FORMS)):
         return True
+    if match.prefix.endswith(("ل", "ب")) and not form.startswith(("ي", "ت", "ن")):
+        return True  # "لعقد لقاء", "بطرد": a verbal noun after a preposition (not "ليلتقي")
     first = form.split()[0]
     return (
         first in _NOUN_TRIGGERS

@@ -186,6 +186,8 @@ _VERB_PROCLITICS = frozenset({"", "و", "ف", "س", "وس", "فس", "ل", "ول"
 _PARTICLE_PROCLITICS = frozenset({"", "و", "ف"})  # "ولم", "فلن"; "سلم" is a verb, not س + لم (but "لعدم")
 _ENCLITICS = ("", "ه", "ها", "هما", "هم", "هن", "ك", "كم", "نا", "ي")
 _LETTER = re.compile(r"\w")
+# Names of states, cities, people and bodies: "ال" before them makes another word.
+_PROPER = frozenset({Kind.COUNTRY, Kind.CAPITAL, Kind.PLACE, Kind.PERSON, Kind.METONYM, Kind.ORGANIZATION})
 
 
 @dataclass
@@ -222,6 +224,8 @@ class Lexicon:
                 continue  # a short verb after بـ/كـ/الـ is another word: "بحث" is not "حث"
             if kinds <= {Kind.NEGATION} and prefix not in _PARTICLE_PROCLITICS and len(form) <= 2:
                 continue
+            if "ال" in prefix and kinds <= _PROPER and not form.startswith("ال"):
+                continue  # a proper name takes no article: "السيول" (the torrents) is not Seoul
             if not _boundary_after(
                 text, end, allow_suffix=bool(kinds & {Kind.TRIGGER, Kind.TITLE}), marbuta=marbuta
             ):
