@@ -86,12 +86,18 @@ def code_event(
         else _location(sentence, match, places, doers + receivers, verdict.type)
     )
     sidelines = any(m.first(Kind.SIDELINES) for m in matches)
+    named = location is not None  # said in the sentence, not taken from the article
     if location is None and context is not None and not sidelines:
         location = _location_by_context(verdict, doers, receivers, context)
     mode = verdict.mode
     if verdict.type == "CONSULT" and mode is None and (sidelines or _abroad(location, doers + receivers)):
         mode = "third-party"
-    elif verdict.type == "CONSULT" and mode is None and (hosted := _hosted(location, doers)) is not None:
+    elif (
+        verdict.type == "CONSULT"
+        and mode is None
+        and named
+        and (hosted := _hosted(location, doers)) is not None
+    ):
         doers, receivers, mode = hosted, [a for a in doers if a not in hosted], "visit"
     day, precision = resolve_date(sentence.text, published)
     if day is None and context is not None and context.last_date is not None:

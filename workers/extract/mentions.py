@@ -40,6 +40,7 @@ _PREPOSITIONS = frozenset(
     {"مع", "علي", "ضد", "الي", "من", "بين", "لدي", "عن", "حول", "بشان", "تجاه", "ازاء", "بحق", "عبر", "لصالح",
      "برياسه", "بحضور", "بمشاركه", "بدعوه", "بقياده", "بوساطه", "بدعم", "تبناه", "تبنته", "تبنت", "تبني",
      "نفذه", "نفذها", "نفذته", "نفذتها", "نفذوه", "شنه", "شنها", "شنته", "شنتها", "ينفذها", "تنفذها", "ينفذه",
+     "حسب", "بحسب", "وفق", "وفقا", "نقلا", "طبقا",
      "تابع", "تابعه", "التابعه", "التابع", "تابعين"}
 )  # fmt: skip
 # Words before a nationality adjective that make it a place: "غرب العاصمة الأفغانية", "المياه الإقليمية
@@ -63,7 +64,22 @@ _OFFICE_WORDS = 3  # at most this many words of an office between a title and it
 _JOIN_GAP = 2  # characters between two matches of one phrase ("الرئيس الروسي")
 # Words before an organisation that make it the venue: "قمة آسيان", "هامش مجموعة العشرين".
 _VENUE = frozenset(
-    {"قمه", "القمه", "هامش", "اطار", "اعمال", "مؤتمر", "منتدي", "اجتماعات", "دوره", "مظله", "قمتي", "مقر"}
+    {
+        "قمه",
+        "القمه",
+        "هامش",
+        "اطار",
+        "اعمال",
+        "مؤتمر",
+        "منتدي",
+        "اجتماعات",
+        "دوره",
+        "مظله",
+        "قمتي",
+        "مقر",
+        "منبر",
+        "امام",
+    }
 )
 # Words after which a لـ marks whose statement or office it is, not to whom it is addressed.
 _OWNERS = frozenset(

@@ -29,6 +29,8 @@ from workers.extract.text import Sentence, words
 _AFTER_REACH = 140  # characters after a trigger its clause may run
 _BEFORE_REACH = 120
 _ADJACENT = 2
+_TIME_WORDS = frozenset({"اليوم", "الليله", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت",
+                         "الماضي", "الماضيه", "الحالي", "الجاري", "الان", "البارحه", "الاول"})  # fmt: skip
 _OWN_LAM = 12  # "غارة جوية لقوات الحلف": a لـ this close after an event noun says whose it is
 # Words before a verbal noun that make it a circumstance of the main clause, whose subject is its doer.
 _CIRCUMSTANCE = frozenset({"خلال", "اثناء", "لدي", "عند", "عقب", "اثر", "ولدي", "وخلال", "واثناء", "وعند"})
@@ -300,6 +302,11 @@ def _slots(
         slots["subject"] = [antecedent]  # "شكري، الذي يزور المملكة": Shoukry visits
         if bare_after:
             slots["object"] = bare_after[0]
+    elif bare_after and coordinated and start > 2 and _main_subject(actors, start) is not None:
+        slots["subject"] = [_main_subject(actors, start)]  # "أدان X …، ودعا مجلس الأمن": X called on it
+        slots["object"] = bare_after[0]
+    elif bare_after and _own_subject(sentence, matches, start):
+        slots["object"] = bare_after[0]  # "الخطر … يهدد دول أوروبا وأمريكا": the subject is no actor
     elif bare_after:
         if _cannot_be_subject(
             candidate.feminine, bare_after[0][0], sentence.matching[end : bare_after[0][0].start]
@@ -484,8 +491,10 @@ def _pronoun_suffix(sentence: Sentence, match: Match) -> bool:
 
 def _own_subject(sentence: Sentence, matches: list[Match], start: int) -> bool:
     """Does a definite noun that is no actor stand right before the verb as its subject ("الخطر … يهدد")?"""
-    before = words(sentence.matching[max(0, start - 16) : start])[-1:]
-    if not before or not before[0].startswith("ال"):
+    before = re.search(r"(\w+)(\s*)$", sentence.matching[max(0, start - 24) : start])
+    if before is None or not before.group(2) or before.group(1) in _TIME_WORDS:
+        return False  # "على هامش القمة، اجتمع": a comma ends the noun's phrase
+    if not before.group(1).startswith("ال"):
         return False
     return not any(m.end >= start - 1 and m.start < start for m in matches)
 
