@@ -146,8 +146,10 @@ def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
     for m in matches:
         if m.first(Kind.FUTURE) is None:
             continue
-        if 0 <= trigger.start - m.end <= _FUTURE_REACH:
-            return True
+        if 0 <= trigger.start - m.end <= _FUTURE_REACH and not any(
+            m.end <= other.start < trigger.start and other.first(Kind.CLAUSE) for other in matches
+        ):
+            return True  # "قرار ترامب عقد اجتماع"; not "جاء القرار بعد أن خرج آلاف"
         between = sentence.matching[trigger.end : m.start]
         if 0 <= m.start - trigger.end <= _FUTURE_REACH and not any(mark in between for mark in "،,؛:"):
             return True

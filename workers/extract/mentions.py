@@ -87,6 +87,13 @@ _OWNERS = frozenset(
      "وزير", "قاده", "قوات", "جيش", "سفاره", "السفاره", "مكتب", "الاعلامي", "تابع", "التابع", "التابعه",
      "زياره", "تصريحات", "تصريح", "كلمه", "خطاب", "رساله", "قرار"}
 )  # fmt: skip
+# Words that say whose a thing or a person is: "تنتمي لـ", "الموالية لـ".
+_BELONGING = frozenset({"تنتمي", "ينتمي", "ينتمون", "المنتمي", "المنتميه", "المنتمين", "الموالي", "المواليه",
+                        "الموالين", "مواليه", "موالين", "المرتبطه", "مرتبطه", "مرتبطين"})  # fmt: skip
+# Nouns for some of a body's members: "عناصر من الحرس الثوري" is the Guard acting.
+_PARTITIVES = frozenset(
+    {"عناصر", "افراد", "مجموعه", "عدد", "قوه", "دوريه", "وحده", "وحدات", "مسلحين", "مقاتلين"}
+)
 _GENERIC_ROLES = frozenset({"insurgents", "civilians", "organization_anaphor"})
 _PERSON_ROLES = frozenset(
     {"head_of_state", "head_of_government", "crown_prince", "deputy_crown_prince", "foreign_minister",
@@ -122,6 +129,7 @@ def find_mentions(
     context: ArticleContext,
 ) -> Mentions:
     pieces: list[tuple[Match, Entry]] = []
+    regions: list[PlaceMention] = []
     seats: set[int] = set()  # matches read as a governor's seat, not as a place of the event
     for match in matches:
         entry = match.first(*_ACTOR_KINDS)
@@ -132,10 +140,15 @@ def find_mentions(
                     seats.add(match.start)
                     pieces.append((match, entry))
             continue
-        if entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.CAPITAL) and is_place_use(sentence, match):
+        if entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.CAPITAL) and is_place_use(
+            sentence, match, states=entry.kind is not Kind.CAPITAL
+        ):
             continue  # "في سورية", "إلى موسكو": where, not who
+        if entry.kind is Kind.ADJECTIVE and _of_a_place(sentence, match):
+            regions.append(_region(match, entry, context))  # "العاصمة الروسية": a place of that state
+            continue
         if entry.kind is Kind.ADJECTIVE and (
-            _given_name(sentence, match) or _of_a_place(sentence, match) or _nisba(sentence, matches, match)
+            _given_name(sentence, match) or _nisba(sentence, matches, match)
         ):
             continue
         pieces.append((match, entry))
@@ -149,25 +162,35 @@ def find_mentions(
     if group:
         actors.extend(_resolve(sentence, matches, group, published, context, actors))
     actors = _appositions(_bodies(actors, sentence), sentence)
-    places = tuple(
+    places = [
         _place_mention(sentence, match, context)
         for match in matches
         if match.first(Kind.PLACE) is not None
         and match.start not in seats
         and match.first(Kind.PERSON, Kind.ORGANIZATION) is None
-    )
-    return Mentions(tuple(actors), places)
+    ]
+    return Mentions(tuple(actors), tuple(sorted(places + regions, key=lambda p: p.start)))
 
 
-def is_place_use(sentence: Sentence, match: Match) -> bool:
-    """Is the name introduced as a place ("في سورية", "بالرياض", "إلى موسكو", "ومقرها لندن")?"""
+def _region(match: Match, entry: Entry, context: ArticleContext) -> PlaceMention:
+    """The state a nationality adjective on a place noun places something in ("غرب العاصمة الأفغانية")."""
+    code = entry.code or ""
+    place = Place(context.country_names.get(code, code), code, 0.0, 0.0, None, 0, "country")
+    return PlaceMention(place, match.start, match.end, True, (code,))
+
+
+def is_place_use(sentence: Sentence, match: Match, *, states: bool = False) -> bool:
+    """Is the name introduced as a place ("في سورية", "بالرياض", "إلى موسكو", "ومقرها لندن")? A state
+    after من is more often a side ("طلب من تركيا", "مساعدات من السعودية") than where one came from."""
     if match.prefix.endswith("ب") or match.prefix in ("ل", "ول"):
         return True
     before = words(sentence.matching[max(0, match.start - 14) : match.start])
     if not before:
         return False
-    word = before[-1]
-    return word in _LOCATIVE or (word[:1] in ("و", "ف") and word[1:] in _LOCATIVE)
+    word = before[-1].removeprefix("و") if len(before[-1]) > 2 else before[-1]
+    if states and word == "من":
+        return False
+    return word in _LOCATIVE or before[-1] in _LOCATIVE
 
 
 def _place_mention(sentence: Sentence, match: Match, context: ArticleContext) -> PlaceMention:
@@ -270,6 +293,9 @@ def _starts_new_actor(
 
 def _lead(sentence: Sentence, first: Match) -> str:
     """The preposition introducing a phrase: its own proclitic (بـ، لـ) or the word before it."""
+    belongs = words(sentence.matching[max(0, first.start - 14) : first.start])[-1:]
+    if belongs and belongs[0].removeprefix("و") in _BELONGING:
+        return "تابع"  # "شبكة تنتمي لتنظيم داعش": whose members they are
     proclitic = _PROCLITIC_PREPOSITIONS.get(first.prefix.removesuffix("ال") if first.prefix != "ال" else "")
     if proclitic == "ل" and _owner_before(sentence, first.start):
         proclitic = None  # "البيان الختامي لمجلس التعاون": whose statement, not to whom
@@ -281,6 +307,8 @@ def _lead(sentence: Sentence, first: Match) -> str:
     word = before[-1]
     if len(before) >= 2 and before[-2] in ("من", "ومن") and word == "قبل":
         return "من قبل"
+    if word == "من" and len(before) >= 2 and before[-2].removeprefix("و") in _PARTITIVES:
+        return ""  # "عناصر من الحرس الثوري": members of it, it acting
     if word in _PREPOSITIONS:
         return word
     if word[:1] in ("و", "ف") and word[1:] in _PREPOSITIONS:
