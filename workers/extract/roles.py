@@ -29,8 +29,10 @@ from workers.extract.text import Sentence, words
 _AFTER_REACH = 140  # characters after a trigger its clause may run
 _BEFORE_REACH = 120
 _ADJACENT = 2
-_TIME_WORDS = frozenset({"اليوم", "الليله", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت",
-                         "الماضي", "الماضيه", "الحالي", "الجاري", "الان", "البارحه", "الاول"})  # fmt: skip
+_TIME_WORDS = frozenset(
+    {"اليوم", "الليله", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الماضي",
+     "الماضيه", "الحالي", "الجاري", "الان", "البارحه", "الاول"}
+)  # fmt: skip
 _OWN_LAM = 12  # "غارة جوية لقوات الحلف": a لـ this close after an event noun says whose it is
 # Words before a verbal noun that make it a circumstance of the main clause, whose subject is its doer.
 _CIRCUMSTANCE = frozenset({"خلال", "اثناء", "لدي", "عند", "عقب", "اثر", "ولدي", "وخلال", "واثناء", "وعند"})
@@ -302,8 +304,8 @@ def _slots(
         slots["subject"] = [antecedent]  # "شكري، الذي يزور المملكة": Shoukry visits
         if bare_after:
             slots["object"] = bare_after[0]
-    elif bare_after and coordinated and start > 2 and _main_subject(actors, start) is not None:
-        slots["subject"] = [_main_subject(actors, start)]  # "أدان X …، ودعا مجلس الأمن": X called on it
+    elif bare_after and coordinated and start > 2 and (main := _main_subject(actors, start)) is not None:
+        slots["subject"] = [main]  # "أدان X …، ودعا مجلس الأمن": X called on it
         slots["object"] = bare_after[0]
     elif bare_after and _own_subject(sentence, matches, start):
         slots["object"] = bare_after[0]  # "الخطر … يهدد دول أوروبا وأمريكا": the subject is no actor
