@@ -14,7 +14,6 @@ from workers.extract.lexicon import QUAD, Kind, Match, Place
 from workers.extract.mentions import PlaceMention
 from workers.extract.roles import Roles
 from workers.extract.text import Sentence
-from workers.extract.timex import resolve_date
 
 _SCORES = {
     "AGREE": 3.0, "CONSULT": 1.0, "SUPPORT": 3.4, "CONCEDE": 5.0, "COOPERATE": 6.0, "AID": 7.0,
@@ -71,7 +70,7 @@ def code_event(
     sentence: Sentence,
     matches: list[Match],
     places: tuple[PlaceMention, ...],
-    published: date | None,
+    when: tuple[date | None, str],
     context: ArticleContext | None = None,
 ) -> Event:
     match = candidate.match
@@ -99,7 +98,7 @@ def code_event(
         and (hosted := _hosted(location, doers)) is not None
     ):
         doers, receivers, mode = hosted, [a for a in doers if a not in hosted], "visit"
-    day, precision = resolve_date(sentence.text, published)
+    day, precision = when
     if day is None and context is not None and context.last_date is not None:
         day, precision = context.last_date, "day"  # told in the sentence before: "قال الثلاثاء …. وأضاف …"
     start, end = sentence.display_span(match.start + len(match.prefix), match.end)

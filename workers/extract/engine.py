@@ -10,6 +10,7 @@ as a `Dropped` record naming the step and the reason, for `marsad eval --errors`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,7 +23,7 @@ from workers.extract.lexicon import Lexicon
 from workers.extract.mentions import Mentions, find_mentions
 from workers.extract.names import learn_names, named_again
 from workers.extract.roles import Roles, assign_roles
-from workers.extract.text import split_sentences
+from workers.extract.text import Sentence, split_sentences
 from workers.extract.timex import resolve_date
 
 __all__ = ["Actor", "ArticleReading", "Dropped", "Event", "Location", "extract", "read_article"]
@@ -45,6 +46,19 @@ def extract(
     return list(read_article(body, lexicon, published, dateline, source, agency).events)
 
 
+# What a sentence must hold to name a day: a digit, or a word for a day ("أمس", "الخميس", "غداً").
+_DAY_WORDS = re.compile(
+    r"\d|امس|اليوم|غدا|الغد|الليله|البارحه|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد|اول|منتصف|مطلع"
+)
+
+
+def _when(sentence: Sentence, published: date | None) -> tuple[date | None, str]:
+    """The day a sentence names, if any (most name none: those skip the date grammar)."""
+    if not _DAY_WORDS.search(sentence.matching):
+        return None, "unknown"
+    return resolve_date(sentence.text, published, matching=sentence.matching)
+
+
 def read_article(
     body: str,
     lexicon: Lexicon,
@@ -60,6 +74,7 @@ def read_article(
     dropped: list[Dropped] = []
     fresh = False  # the last date was named in the sentence just read
     for sentence, matches in zip(sentences, found, strict=True):
+        when = _when(sentence, published)
         mentions = find_mentions(sentence, matches, lexicon, published, context)
         named = learn_names(sentence, matches, list(mentions.actors), context)
         mentions = Mentions(tuple(named_again(sentence, matches, named, context)), mentions.places)
@@ -71,7 +86,7 @@ def read_article(
             if not isinstance(roles, Roles):
                 dropped.append(Dropped("roles", roles, candidate.type, shown, sentence.text))
                 continue
-            verdict = judge(candidate, roles, sentence, matches, candidates, published)
+            verdict = judge(candidate, roles, sentence, matches, candidates, published, when)
             if isinstance(verdict, str):
                 dropped.append(
                     Dropped("event-hood", verdict, candidate.type, shown, sentence.text,
@@ -85,14 +100,14 @@ def read_article(
                 sentence,
                 matches,
                 mentions.places,
-                published,
+                when,
                 context,
             )
             context_of(event, context)
             events.append(event)
         context.note(list(mentions.actors))
         # A date carries into the next sentence, and on through those that continue it ("وأضاف …").
-        own = resolve_date(sentence.text, published)[0]
+        own = when[0]
         carried = context.last_date if fresh or sentence.text.startswith(("و", "ف")) else None
         context.last_date, fresh = own or carried, own is not None
     return ArticleReading(tuple(merge_events(events)), tuple(dropped))

@@ -20,7 +20,6 @@ from workers.extract.lexicon import Kind, Match
 from workers.extract.mentions import WORDS
 from workers.extract.roles import Roles
 from workers.extract.text import Sentence, words
-from workers.extract.timex import resolve_date
 
 _DENIALS = frozenset({"نفي", "نفت", "ينفي", "تنفي", "نفيا", "ونفي", "ونفت", "نافيا", "نافيه"})
 # A claim reported and then denied in its own sentence: "… طلب من بوتين …، وهو ما نفاه بيسكوف".
@@ -58,6 +57,7 @@ def judge(
     matches: list[Match],
     candidates: list[Candidate],
     published: date | None,
+    when: tuple[date | None, str],
 ) -> Verdict | str:
     """The event the candidate is, or why it is none."""
     match = candidate.match
@@ -71,7 +71,7 @@ def judge(
         ("may happen", lambda: _modal(sentence, matches, match)),
         ("what another event is about", lambda: _content(sentence, candidates, candidate)),
         ("told before", lambda: _told_before(sentence, candidate, roles)),
-        ("history", lambda: _history(sentence, published)),
+        ("history", lambda: _history(sentence, published, when)),
     )
     for reason, test in checks:
         if test():
@@ -191,11 +191,11 @@ def _told_before(sentence: Sentence, candidate: Candidate, roles: Roles) -> bool
     return definite and not {"genitive", "مع", "بين"} & set(roles.slots)
 
 
-def _history(sentence: Sentence, published: date | None) -> bool:
+def _history(sentence: Sentence, published: date | None, when: tuple[date | None, str]) -> bool:
     """Dated more than a season before the article, or in an earlier year only ("عام 2012")."""
     if published is None:
         return False
-    day, precision = resolve_date(sentence.text, published)
+    day, precision = when
     if day is not None and precision == "day":
         return day < published - _HISTORY
     years = {int(y) for y in _YEAR.findall(sentence.matching)}

@@ -85,11 +85,13 @@ def find_candidates(
 ) -> tuple[list[Candidate], list[Dropped]]:
     candidates: list[Candidate] = []
     dropped: list[Dropped] = []
-    tokens = [(w.start(), w.end(), _bare(w.group())) for w in WORDS.finditer(sentence.matching)]
+    tokens: list[tuple[int, int, str]] = []
     for match in matches:
         entry = match.first(Kind.TRIGGER)
         if entry is None or entry.trigger is None:
             continue
+        if not tokens:
+            tokens = [(w.start(), w.end(), _bare(w.group())) for w in WORDS.finditer(sentence.matching)]
         trigger: Trigger = entry.trigger
         shown = sentence.display(match.start + len(match.prefix), match.end)
         head = match.start + len(match.prefix)

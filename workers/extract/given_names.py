@@ -12,9 +12,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from workers.clean.normalize import normalize_for_matching
+from workers.extract.lexicon import read_yaml
 
 GIVEN_NAMES_PATH = Path(__file__).parent / "lexicon" / "given_names.yaml"
 SECTIONS = ("arabic", "compound", "foreign")
@@ -31,7 +30,7 @@ def load_given_names(path: Path | None = None) -> frozenset[str]:
     more than two words, or a form whose matching form another entry of the file already has.
     """
     path = path or GIVEN_NAMES_PATH
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = read_yaml(path)
     if not isinstance(document, dict):
         raise ValueError(f"{path.name}: expected a mapping with the sections {', '.join(SECTIONS)}")
     unknown = sorted(set(document) - {"version", *SECTIONS})

@@ -174,7 +174,10 @@ class Match:
     prefix: str  # the proclitics before the form ("و", "وال", "س" …)
 
     def first(self, *kinds: Kind) -> Entry | None:
-        return next((e for e in self.entries if e.kind in kinds), None)
+        for entry in self.entries:
+            if entry.kind in kinds:
+                return entry
+        return None
 
 
 # Proclitics: conjunctions, prepositions, the article and the future prefix, as they combine.
@@ -182,12 +185,15 @@ _PROCLITICS = (
     "", "و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وب", "فب", "ول", "فل",
     "س", "وس", "فس", "وك",
 )  # fmt: skip
+_PROCLITICS_SHORTEST_FIRST = tuple(sorted(_PROCLITICS, key=len))
+_PROCLITIC_LETTERS = frozenset("".join(_PROCLITICS))
 _VERB_PROCLITICS = frozenset({"", "و", "ف", "س", "وس", "فس", "ل", "ول", "فل"})
 _PARTICLE_PROCLITICS = frozenset({"", "و", "ف"})  # "ولم", "فلن"; "سلم" is a verb, not س + لم (but "لعدم")
 _ENCLITICS = ("", "ه", "ها", "هما", "هم", "هن", "ك", "كم", "نا", "ي")
 _LETTER = re.compile(r"\w")
 # Names of states, cities, people and bodies: "ال" before them makes another word.
 _PROPER = frozenset({Kind.COUNTRY, Kind.CAPITAL, Kind.PLACE, Kind.PERSON, Kind.METONYM, Kind.ORGANIZATION})
+_SUFFIXED = frozenset({Kind.TRIGGER, Kind.TITLE})  # words that take a pronoun: "زيارته", "نظيره"
 
 
 @dataclass
@@ -214,28 +220,32 @@ class Lexicon:
         ه): there, ه is the end of a word, not the pronoun "him" ("وزارة" is not "و+زار+ه").
         """
         found: list[Match] = []
-        for end_index, (form, entries) in self.automaton.iter(text):
+        for end_index, (form, entries, trigger_only, particle_only, proper, suffixed) in self.automaton.iter(
+            text
+        ):
             start, end = end_index - len(form) + 1, end_index + 1
             prefix = _proclitic_before(text, start)
             if prefix is None:
-                continue
-            kinds = {e.kind for e in entries}
-            if kinds <= {Kind.TRIGGER} and prefix not in _VERB_PROCLITICS and len(form) <= 3:
+                continue  # inside a word: "وزارة" holds no "زار"
+            if trigger_only and prefix not in _VERB_PROCLITICS and len(form) <= 3:
                 continue  # a short verb after بـ/كـ/الـ is another word: "بحث" is not "حث"
-            if kinds <= {Kind.NEGATION} and prefix not in _PARTICLE_PROCLITICS and len(form) <= 2:
+            if particle_only and prefix not in _PARTICLE_PROCLITICS and len(form) <= 2:
                 continue
-            if "ال" in prefix and kinds <= _PROPER and not form.startswith("ال"):
+            if proper and "ال" in prefix:
                 continue  # a proper name takes no article: "السيول" (the torrents) is not Seoul
-            if not _boundary_after(
-                text, end, allow_suffix=bool(kinds & {Kind.TRIGGER, Kind.TITLE}), marbuta=marbuta
-            ):
+            if not _boundary_after(text, end, allow_suffix=suffixed, marbuta=marbuta):
                 continue
             found.append(Match(start - len(prefix), end, form, entries, prefix))
         return _longest(found)
 
 
 def _proclitic_before(text: str, start: int) -> str | None:
-    for prefix in sorted(_PROCLITICS, key=len):
+    """The proclitics between the start of a word and `start`, or None when `start` is inside a word."""
+    if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return ""  # most matches begin a word
+    if text[start - 1] not in _PROCLITIC_LETTERS:
+        return None  # inside a word: "وزارة" holds no "زار"
+    for prefix in _PROCLITICS_SHORTEST_FIRST:
         begin = start - len(prefix)
         if begin < 0 or text[begin:start] != prefix:
             continue
@@ -274,8 +284,17 @@ def _longest(matches: list[Match]) -> list[Match]:
 # -- loading ----------------------------------------------------------------------------------------
 
 
+# libyaml's loader when PyYAML was built with it: the lexicons load ten times faster.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> Any:
+    """A data file's YAML document, read with the fastest safe loader."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+
+
 def _yaml(path: Path) -> dict[str, Any]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = read_yaml(path)
     if not isinstance(document, dict):
         raise ValueError(f"{path.name}: not a mapping")
     return document
@@ -644,7 +663,10 @@ def build_lexicon() -> Lexicon:
     _load_places(builder)
     automaton = ahocorasick.Automaton()
     for form, entries in builder.forms.items():
-        automaton.add_word(form, (form, tuple(entries)))
+        kinds = {e.kind for e in entries}
+        proper = kinds <= _PROPER and not form.startswith("ال")
+        flags = (kinds <= {Kind.TRIGGER}, kinds <= {Kind.NEGATION}, proper, bool(kinds & _SUFFIXED))
+        automaton.add_word(form, (form, tuple(entries), *flags))
     automaton.make_automaton()
     lexicon.automaton = automaton
     return lexicon

@@ -59,7 +59,7 @@ def named_again(
     sentence: Sentence, matches: list[Match], actors: list[Actor], context: ArticleContext
 ) -> list[Actor]:
     """Actors for the surnames the article taught, where they stand alone in this sentence."""
-    if not context.aliases:
+    if not context.aliases or not any(name in sentence.matching for name in context.aliases):
         return actors
     taken = [(a.start, a.end) for a in actors] + [(m.start, m.end) for m in matches]
     found = list(actors)

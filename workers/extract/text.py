@@ -50,27 +50,64 @@ def words(text: str) -> list[str]:
     return [str(word) for word in _WORD.findall(text)]
 
 
+_FORMS: dict[str, str] = {}  # each character's matching form: "" dropped, " " a space, else the letter
+
+
+def _form(char: str) -> str:
+    form = _FORMS.get(char)
+    if form is None:
+        if _DROPPED.match(char):
+            form = ""
+        elif char.isspace():
+            form = " "
+        else:
+            form = _VARIANTS.get(char, char).lower()
+        _FORMS[char] = form
+    return form
+
+
+_TABLE = str.maketrans(_VARIANTS)
+_TEH_MARBUTA = re.compile("ة")
+_UNUSUAL_SPACE = re.compile(r"[^\S ]|  |^ | $")
+
+
 def matching_with_index(text: str) -> tuple[str, tuple[int, ...]]:
     """`text` in matching form, and the offset in `text` of each character kept."""
+    if not _DROPPED.search(text) and not _UNUSUAL_SPACE.search(text):
+        matching = text.translate(_TABLE).lower()  # most text: one character for one
+        if len(matching) == len(text):
+            return matching, tuple(range(len(text)))
     chars: list[str] = []
     index: list[int] = []
     previous_space = True
+    forms = _FORMS
     for position, char in enumerate(text):
-        if _DROPPED.match(char):
+        form = forms.get(char) or _form(char)
+        if not form:
             continue
-        if char.isspace():
+        if form == " ":
             if previous_space:
                 continue
-            char, previous_space = " ", True
+            previous_space = True
         else:
             previous_space = False
-            char = _VARIANTS.get(char, char).lower()
-        chars.append(char)
+        chars.append(form)
         index.append(position)
     while chars and chars[-1] == " ":
         chars.pop()
         index.pop()
     return "".join(chars), tuple(index)
+
+
+def _marbuta(text: str, index: tuple[int, ...]) -> frozenset[int]:
+    """The positions in the matching form of the letters that were ة in `text`."""
+    found = [m.start() for m in _TEH_MARBUTA.finditer(text)]
+    if not found:
+        return frozenset()
+    if len(index) == len(text):
+        return frozenset(found)  # one character for one
+    where = {original: i for i, original in enumerate(index)}
+    return frozenset(where[position] for position in found if position in where)
 
 
 def split_sentences(body: str) -> list[Sentence]:
@@ -85,6 +122,6 @@ def split_sentences(body: str) -> list[Sentence]:
             continue
         offset = start + (len(piece) - len(piece.lstrip()))
         matching, index = matching_with_index(stripped)
-        marbuta = frozenset(i for i, original in enumerate(index) if stripped[original] == "ة")
+        marbuta = _marbuta(stripped, index)
         sentences.append(Sentence(stripped, offset, matching, index, marbuta))
     return sentences

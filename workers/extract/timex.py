@@ -92,17 +92,21 @@ _DAY_MONTH = re.compile(
 )
 
 
-def resolve_date(sentence: str, published: date | None) -> tuple[date | None, str]:
+def resolve_date(
+    sentence: str, published: date | None, *, matching: str | None = None
+) -> tuple[date | None, str]:
     """The day a sentence's event happened and its precision: (day, "day") or (None, "unknown").
 
-    `published` is the article's publication day, or None when it is unknown or only the file's time.
+    `published` is the article's publication day, or None when it is unknown or only the file's time;
+    `matching` is the sentence's matching form when the caller has it already.
     """
     for found in find_dates(sentence):
         if not _governed(matching_with_index(sentence[: found.start])[0]):
             return found.value, "day"
     if published is None:
         return None, "unknown"
-    matching, _ = matching_with_index(sentence)
+    if matching is None:
+        matching = matching_with_index(sentence)[0]
     for resolve in (_day_and_month, _relative_day, _weekday):
         day = resolve(matching, published)
         if day is not None:
