@@ -134,9 +134,9 @@ def article_context(
     counts: Counter[str] = Counter()
     for matches in sentences_matches:
         for match in matches:
-            entry = match.first(Kind.COUNTRY, Kind.ADJECTIVE, Kind.CAPITAL, Kind.METONYM)
+            entry = match.first(Kind.COUNTRY, Kind.ADJECTIVE, Kind.CAPITAL, Kind.METONYM, Kind.PLACE)
             if entry is not None and entry.code and entry.code in lexicon.countries:
-                counts[entry.code] += 1
+                counts[entry.code] += 1  # the states it names, and the places it is set in
     ranked = [*counts.most_common(2), ("", 0)]
     main = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else None
     if home is None and outlet is not None and (main is None or main == outlet):

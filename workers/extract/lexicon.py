@@ -204,6 +204,7 @@ class Lexicon:
     country_names: dict[str, frozenset[str]] = field(default_factory=dict)  # code → every English name
     frames: dict[str, Frame] = field(default_factory=dict)
     sources: dict[str, str | None] = field(default_factory=dict)  # an article's source → its state
+    leads: dict[str, str] = field(default_factory=dict)  # a word before an actor → the slot it gives it
     agencies: dict[str, str] = field(default_factory=dict)  # a state news agency's code → its state
     organizations: dict[str, str] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)  # matching form → code
@@ -542,8 +543,13 @@ def _load_triggers(builder: _Builder, lexicon: Lexicon) -> None:
                 )
 
 
-def _load_cues(builder: _Builder) -> None:
+def _load_cues(builder: _Builder, lexicon: Lexicon) -> None:
     cues = _yaml(LEXICON_DIR / "cues.yaml")
+    for slot, forms in (cues.get("leads") or {}).items():
+        if slot not in ("claimant", "owner", "source"):
+            raise ValueError(f"cues.yaml leads: unknown slot {slot!r}")
+        for form in forms:
+            lexicon.leads[_norm(form, f"cues.yaml leads {slot}")] = slot
     for key in (
         "negation",
         "habitual",
@@ -659,7 +665,7 @@ def build_lexicon() -> Lexicon:
     _load_outlets(builder, lexicon)
     _load_titles(builder, lexicon)
     _load_triggers(builder, lexicon)
-    _load_cues(builder)
+    _load_cues(builder, lexicon)
     _load_places(builder)
     automaton = ahocorasick.Automaton()
     for form, entries in builder.forms.items():

@@ -38,10 +38,7 @@ _LOCATIVE = frozenset(
 # Prepositions that introduce an actor, as separate words (matching form).
 _PREPOSITIONS = frozenset(
     {"مع", "علي", "ضد", "الي", "من", "بين", "لدي", "عن", "حول", "بشان", "تجاه", "ازاء", "بحق", "عبر", "لصالح",
-     "برياسه", "بحضور", "بمشاركه", "بدعوه", "بقياده", "بوساطه", "بدعم", "تبناه", "تبنته", "تبنت", "تبني",
-     "نفذه", "نفذها", "نفذته", "نفذتها", "نفذوه", "شنه", "شنها", "شنته", "شنتها", "ينفذها", "تنفذها", "ينفذه",
-     "حسب", "بحسب", "وفق", "وفقا", "نقلا", "طبقا",
-     "تابع", "تابعه", "التابعه", "التابع", "تابعين"}
+     "برياسه", "بحضور", "بمشاركه", "بدعوه", "بقياده", "بوساطه", "بدعم"}
 )  # fmt: skip
 # Words before a nationality adjective that make it a place: "غرب العاصمة الأفغانية", "المياه الإقليمية
 # السعودية" are where, not who.
@@ -87,14 +84,11 @@ _OWNERS = frozenset(
      "وزير", "قاده", "قوات", "جيش", "سفاره", "السفاره", "مكتب", "الاعلامي", "تابع", "التابع", "التابعه",
      "زياره", "تصريحات", "تصريح", "كلمه", "خطاب", "رساله", "قرار"}
 )  # fmt: skip
-# Words that say whose a thing or a person is: "تنتمي لـ", "الموالية لـ".
-_BELONGING = frozenset({"تنتمي", "ينتمي", "ينتمون", "المنتمي", "المنتميه", "المنتمين", "الموالي", "المواليه",
-                        "الموالين", "مواليه", "موالين", "المرتبطه", "مرتبطه", "مرتبطين"})  # fmt: skip
 # Nouns for some of a body's members: "عناصر من الحرس الثوري" is the Guard acting.
 _PARTITIVES = frozenset(
     {"عناصر", "افراد", "مجموعه", "عدد", "قوه", "دوريه", "وحده", "وحدات", "مسلحين", "مقاتلين"}
 )
-_GENERIC_ROLES = frozenset({"insurgents", "civilians", "organization_anaphor"})
+_GENERIC_ROLES = frozenset({"insurgents", "rebels", "civilians", "organization_anaphor"})
 _PERSON_ROLES = frozenset(
     {"head_of_state", "head_of_government", "crown_prince", "deputy_crown_prince", "foreign_minister",
      "defence_minister", "interior_minister", "minister", "governor", "ambassador", "spokesperson",
@@ -156,11 +150,11 @@ def find_mentions(
     group: list[tuple[Match, Entry]] = []
     for match, entry in pieces:
         if group and _starts_new_actor(sentence, matches, group, match, entry):
-            actors.extend(_resolve(sentence, matches, group, published, context, actors))
+            actors.extend(_resolve(sentence, lexicon, matches, group, published, context, actors))
             group = []
         group.append((match, entry))
     if group:
-        actors.extend(_resolve(sentence, matches, group, published, context, actors))
+        actors.extend(_resolve(sentence, lexicon, matches, group, published, context, actors))
     actors = _appositions(_bodies(actors, sentence), sentence)
     places = [
         _place_mention(sentence, match, context)
@@ -291,17 +285,17 @@ def _starts_new_actor(
     return last_entry.kind is Kind.ADJECTIVE and entry.kind is Kind.ADJECTIVE
 
 
-def _lead(sentence: Sentence, first: Match) -> str:
-    """The preposition introducing a phrase: its own proclitic (بـ، لـ) or the word before it."""
-    belongs = words(sentence.matching[max(0, first.start - 14) : first.start])[-1:]
-    if belongs and belongs[0].removeprefix("و") in _BELONGING:
-        return "تابع"  # "شبكة تنتمي لتنظيم داعش": whose members they are
+def _lead(sentence: Sentence, first: Match, leads: dict[str, str]) -> str:
+    """The preposition introducing a phrase (its own proclitic بـ، لـ or the word before it), or the part a
+    word before it gives it ("نفذه": claimant, "تنتمي لـ": owner, "حسب": source)."""
+    before = words(sentence.matching[max(0, first.start - 16) : first.start])
+    if before and (before[-1] in leads or before[-1].removeprefix("و") in leads):
+        return leads.get(before[-1]) or leads[before[-1].removeprefix("و")]
     proclitic = _PROCLITIC_PREPOSITIONS.get(first.prefix.removesuffix("ال") if first.prefix != "ال" else "")
     if proclitic == "ل" and _owner_before(sentence, first.start):
         proclitic = None  # "البيان الختامي لمجلس التعاون": whose statement, not to whom
     if proclitic:
         return proclitic
-    before = words(sentence.matching[max(0, first.start - 16) : first.start])
     if not before:
         return ""
     word = before[-1]
@@ -355,6 +349,7 @@ def _actor_of(entry: Entry, published: date | None) -> tuple[str, str, str | Non
 
 def _resolve(
     sentence: Sentence,
+    lexicon: Lexicon,
     matches: list[Match],
     group: list[tuple[Match, Entry]],
     published: date | None,
@@ -366,7 +361,7 @@ def _resolve(
     start, end = first.start, group[-1][0].end
     text = sentence.display(start, end)
     kinds = [entry.kind for _, entry in group]
-    lead = _lead(sentence, first)
+    lead = _lead(sentence, first, lexicon.leads)
     if not lead and kinds == [Kind.ADJECTIVE]:
         lead = _lead_of_noun(sentence, first.start, matches)  # "للنازحين اليمنيين": to the Yemeni displaced
     conjoined = first.prefix.startswith("و")
@@ -443,6 +438,11 @@ def _unnamed(
         if armed is not None:
             return Actor(armed.code, armed.name, armed.sector, "", 0, 0, True, source="context")
         return Actor("UNK", "unidentified armed group", sector, "", 0, 0, True, source="generic")
+    if title.role == "rebels":  # the armed opposition of the state the story is about
+        state = context.main or context.home
+        if state is None:
+            return Actor("UNK", "unidentified rebels", sector, "", 0, 0, False, source="generic")
+        return Actor(state, state, sector, "", 0, 0, True, source="context")
     if title.role == "civilians":
         state = context.home or context.main
         if state is None:

@@ -60,35 +60,6 @@ _PARTICIPLES = frozenset(
      "مستنكرا"}
 )  # fmt: skip
 _PRONOUNS = ("ه", "ها", "هما", "هم")
-# Words that introduce an actor in a role of their own: who claimed an attack, whose the target was.
-_LEAD_SLOTS = {
-    **dict.fromkeys(
-        (
-            "نفذه",
-            "نفذها",
-            "نفذته",
-            "نفذتها",
-            "نفذوه",
-            "شنه",
-            "شنها",
-            "شنته",
-            "شنتها",
-            "ينفذها",
-            "تنفذها",
-            "ينفذه",
-        ),
-        "claimant",
-    ),  # "تفجير انتحاري نفذه حزب العمال": who did it
-    "تبناه": "claimant",
-    "تبنته": "claimant",
-    "تبنت": "claimant",
-    "تبني": "claimant",
-    "تابع": "owner",
-    "تابعه": "owner",
-    "التابعه": "owner",
-    "التابع": "owner",
-    "تابعين": "owner",
-}
 
 
 @dataclass(frozen=True)
@@ -236,7 +207,7 @@ def _slots(
     coordinated = match.prefix in ("و", "ف") and not candidate.noun  # "… ودعا": a clause of its own
     slots: dict[str, list[Actor]] = {}
     for group in after + ([] if coordinated else before[::-1]):
-        lead = _LEAD_SLOTS.get(group[0].lead, group[0].lead)
+        lead = group[0].lead
         if candidate.frame.symmetric and lead in ("مع", "ب") and group[0].start - end > _PARTNER_REACH:
             continue  # "اتفقا على العمل … لتأمين الحدود مع سورية": a مع that far is in what was agreed
         if lead and lead not in slots:
