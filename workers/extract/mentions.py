@@ -503,6 +503,29 @@ def _bodies(actors: list[Actor], sentence: Sentence) -> list[Actor]:
     return resolved
 
 
+def _one_person(first: Actor, second: Actor, sentence: Sentence) -> bool:
+    """Can two adjacent mentions of one state be one person? A chain of offices is one person ("ولي ولي
+    العهد النائب الثاني لرئيس مجلس الوزراء وزير الدفاع"); two offices each with a name are two ("العاهل
+    الأردني الملك عبد الله الثاني رئيس الوزراء هاني الملقي")."""
+    if (
+        first.name != second.name
+        and first.source == second.source == "name"
+        and first.person
+        and second.person
+    ):
+        return False
+    if not (first.role and second.role and first.role != second.role):
+        return True
+    return not (_named(first, sentence) and _named(second, sentence))
+
+
+def _named(actor: Actor, sentence: Sentence) -> bool:
+    """Does a given name stand in the actor's words or right after them?"""
+    found = words(sentence.matching[actor.start : actor.end + 24])
+    names = default_given_names()
+    return any(w in names or f"{w} {n}" in names for w, n in zip(found, [*found[1:], ""], strict=True))
+
+
 def _appositions(actors: list[Actor], sentence: Sentence) -> list[Actor]:
     """A named person and the office written right after (or before) them are one actor:
     "الرئيس عبدربه منصور هادي رئيس الجمهورية اليمنية", "سامح شكري وزير الخارجية المصري"."""
@@ -513,7 +536,13 @@ def _appositions(actors: list[Actor], sentence: Sentence) -> list[Actor]:
             between = sentence.matching[last.end : actor.start].strip(" ،,")
             same = last.code == actor.code and not actor.conjoined and not actor.lead
             office = last.source in ("title", "context") and _office_of(between)  # "المتحدث باسم التحالف"
-            if same and (between == "" or office) and last.strong and actor.strong:
+            if (
+                same
+                and (between == "" or office)
+                and last.strong
+                and actor.strong
+                and _one_person(last, actor, sentence)
+            ):
                 merged[-1] = replace(
                     last if last.person else actor,
                     end=actor.end,

@@ -86,6 +86,8 @@ def assign_roles(
         everyone = distinct([a for a in sides if a.code != "UNK"])
         if len(everyone) < 2 and context.speaker is not None and not _has_subject(slots):
             everyone = distinct([context.speaker, *everyone])  # "وبحث مع نظيره …": the one told of
+        if len(everyone) == 1 and len({(a.start, a.end) for a in sides if a.code != "UNK" and a.end}) >= 2:
+            return Roles(tuple(everyone), (), ("home",))  # "اجتمع رئيس الوزراء برؤساء النقابات": at home
         if len(everyone) < 2:
             return "fewer than two sides"
         used = tuple(name for name in frame.participants if slots.get(name))
@@ -103,7 +105,7 @@ def assign_roles(
     # Criticism, demands, refusals and threats at home keep the same code on both sides ("انتقد النائب
     # الحكومة"); the side must be another mention, not the doer read twice.
     spans = {(a.start, a.end) for a in doers}
-    at_home = candidate.type in _DOMESTIC_TYPES
+    at_home = candidate.type in _DOMESTIC_TYPES or frame.name == "reception"  # "استقبل الملك رئيس الوزراء"
     receivers, receiver_slot = _first(frame.recipient, slots, exclude=None if at_home else codes, spans=spans)
     named = (
         _event_named_after(sentence, matches, match, receivers)
