@@ -126,9 +126,9 @@ def assign_roles(
             )  # on its own rulers
         elif not _addresses_everyone(sentence, match.end):
             return "no one asked"
-    if frame.name == "reception" and receivers and {a.code for a in receivers} == codes:
-        if not all(a.person and a.role for a in doers + receivers):
-            return "a reception at home of no office-holder"  # "استقبل موظفو الجوازات المسافرين"
+    at_home_only = frame.name == "reception" and receivers and {a.code for a in receivers} == codes
+    if at_home_only and not all(a.person and a.role for a in doers + receivers):
+        return "a reception at home of no office-holder"  # "استقبل موظفو الجوازات المسافرين"
     if not receivers and frame.needs_recipient:
         return "no recipient"
     if all(a.code == "UNK" for a in doers) and candidate.type not in ("ASSAULT", "PROTEST"):
