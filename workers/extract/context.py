@@ -57,6 +57,9 @@ class ArticleContext:
             return self.home  # a Saudi paper's "وزير الداخلية" is the Saudi minister
         if held is not None:
             return held.code  # "المتحدث باسم الخارجية" after "المتحدثة باسم الحكومة الألمانية"
+        speaking = self.speaker
+        if speaking is not None and speaking.person and speaking.code in self.country_names:
+            return speaking.code  # "وفي سياق متصل، قالت المتحدثة باسم الحكومة" after Merkel spoke
         return self.main
 
     def note(self, actors: list[Actor]) -> None:

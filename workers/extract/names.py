@@ -85,8 +85,8 @@ def _learn_surname(sentence: Sentence, actor: Actor, context: ArticleContext) ->
     if len(found) < 2:
         return
     surname = found[-1]
-    if len(surname) < _MIN_SURNAME or surname in _NOT_NAMES or surname in default_given_names():
-        return
+    if len(surname) < _MIN_SURNAME or surname in _NOT_NAMES:
+        return  # a given name is a surname too once the full name was read: "محمود عباس" … "عباس"
     context.aliases.setdefault(surname, actor)
 
 

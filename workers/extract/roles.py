@@ -246,8 +246,11 @@ def _slots(
     if candidate.noun:
         lead_before = words(sentence.matching[max(0, start - 10) : start])[-1:]
         circumstance = bool(lead_before) and lead_before[0] in _CIRCUMSTANCE  # "خلال لقاء", "لدى استقباله"
-        if _pronoun_suffix(sentence, match):
-            owner = _main_subject(actors, start)
+        owned = _pronoun_suffix(sentence, match)
+        if (
+            owned
+        ):  # the pronoun stands for the subject of its clause: "أن أردوغان بعث برسالة … قدم فيها اعتذاره"
+            owner = bare_before[0][0] if bare_before else _main_subject(actors, start)
             if owner is None and circumstance:
                 owner = _subject_after(actors, sentence, end)
             if owner is not None:
@@ -266,7 +269,7 @@ def _slots(
             adjective = _doer_adjective(actors, end)
             assert adjective is not None
             slots["genitive"] = [replace(adjective, strong=True)]
-        if bare_before:
+        if bare_before and not owned:  # "استقباله X": its subject is the pronoun, not the clause's
             slots.setdefault("subject", bare_before[-1])
         if bare_after and not candidate.frame.symmetric:
             slots.setdefault("object", bare_after[0])  # "طرد 23 دبلوماسيا روسيا", "قصف مواقع الحوثيين"
@@ -285,6 +288,15 @@ def _slots(
         slots["object"] = bare_after[0]
     elif bare_after and _own_subject(sentence, matches, start):
         slots["object"] = bare_after[0]  # "الخطر … يهدد دول أوروبا وأمريكا": the subject is no actor
+    elif (
+        bare_after
+        and not bare_after[0][0].strong
+        and len(words(sentence.matching[end : bare_after[0][0].start])) > 2
+    ):
+        dropped = _main_subject(actors, start) or context.speaker  # "دانت بشدة قصف الغوطة السورية": not Syria
+        if dropped is not None:
+            slots["subject"] = [dropped]
+        slots["object"] = bare_after[0]
     elif bare_after:
         if _cannot_be_subject(
             candidate.feminine, bare_after[0][0], sentence.matching[end : bare_after[0][0].start]
