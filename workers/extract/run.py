@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from workers.clean import RawDocument, clean_document
+from workers.clean import CleanedArticle, RawDocument, clean_document
 from workers.clean.report import article_name, read_articles
 from workers.errors import ConfigurationError, RejectedInput, StageError
 from workers.extract import ExtractInput, Extraction, extract_events
@@ -34,19 +34,21 @@ def read_file(path: Path, limits: Limits) -> Iterator[tuple[str, Extraction]]:
             cleaned = clean_document(raw)
         except StageError:
             continue
-        extraction = extract_events(
-            ExtractInput(
-                index,
-                cleaned.body,
-                cleaned.normalized_text,
-                cleaned.language,
-                cleaned.trusted_published,  # never the file's time: it would date every اليوم wrongly
-                cleaned.dateline,
-                cleaned.source,
-                cleaned.agency,
-            )
-        )
-        yield article_name(path, article), extraction
+        yield article_name(path, article), extract_events(extract_input(index, cleaned))
+
+
+def extract_input(index: int, cleaned: CleanedArticle) -> ExtractInput:
+    """What extraction reads of a cleaned article; `index` stands in for the article id."""
+    return ExtractInput(
+        index,
+        cleaned.body,
+        cleaned.normalized_text,
+        cleaned.language,
+        cleaned.trusted_published,  # never the file's time: it would date every اليوم wrongly
+        cleaned.dateline,
+        cleaned.source,
+        cleaned.agency,
+    )
 
 
 def article_files(paths: Iterable[Path]) -> list[Path]:
