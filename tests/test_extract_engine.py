@@ -220,3 +220,28 @@ def test_what_someone_used_to_do_is_no_event() -> None:
 def test_a_committee_is_not_the_town_of_djenne() -> None:
     (event,) = events("دعا رئيس لجنة الشؤون الخارجية في البرلمان الروسي واشنطن إلى الحوار.")
     assert event.location is None
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # an active killing names its killer; the killed are the recipient's side
+        (
+            "قتلت القوات الإسرائيلية فلسطينيا قرب السياج الحدودي شرقي غزة يوم الأحد.",
+            ("ASSAULT", ["ISR"], ["PSE"]),
+        ),
+        # a vehicle driven into people is an attack
+        ("نفذت حركة طالبان عملية دهس استهدفت جنودا أفغانا في قندهار.", ("ASSAULT", ["TALIBAN"], ["AFG"])),
+        # holding someone in custody is an arrest
+        ("تحتجز الشرطة الكندية المشتبه به منذ مساء الاثنين في تورونتو.", ("COERCE", ["CAN"], ["CAN"])),
+    ],
+)
+def test_killing_ramming_and_custody_words(body: str, expected: tuple[str, list[str], list[str]]) -> None:
+    found = [
+        (e.type, sorted(a.code for a in e.actors), sorted(r.code for r in e.recipients)) for e in events(body)
+    ]
+    assert expected in found
+
+
+def test_were_killed_after_the_victims_names_no_killer() -> None:
+    assert events("وقالت مصادر أمنية إن عشرة من عناصر تنظيم داعش قتلوا في مواجهات قرب الرمادي.") == []

@@ -343,6 +343,7 @@ def _load_countries(builder: _Builder, lexicon: Lexicon) -> None:
     path = LEXICON_DIR / "countries.yaml"
     if not path.exists():
         return
+    accusatives: list[tuple[str, str]] = []
     for code, entry in (_yaml(path).get("countries") or {}).items():
         where = f"countries.yaml {code}"
         name = entry.get("name") or code
@@ -356,6 +357,8 @@ def _load_countries(builder: _Builder, lexicon: Lexicon) -> None:
                 form, Entry(Kind.COUNTRY, code, "GOV", name, masculine=masculine), where, "state", code
             )
         adjectives = [entry["adjective"]] if entry.get("adjective") else []
+        # the indefinite accusative stands as a noun, one person of the state: "قتلت ... فلسطينيا"
+        accusatives.extend((code, base) for base in adjectives)
         for base in adjectives + list(entry.get("extra_adjectives") or []):
             for form in adjective_forms(base):
                 builder.add(form, Entry(Kind.ADJECTIVE, code, None, name), where, "state", code)
@@ -371,6 +374,10 @@ def _load_countries(builder: _Builder, lexicon: Lexicon) -> None:
             sector = metonym.get("sector", "GOV")
             builder.add(metonym["text"], Entry(Kind.METONYM, code, sector, name), where, "state", code)
         _add_excludes(builder, entry, where)
+    for code, base in accusatives:  # after every name is in: "روسيا" stays the state's name
+        form = (base[:-1] if base.endswith("ي") else base) + "يا"
+        if not builder.forms.get(_norm(form, code)):
+            builder.add(form, Entry(Kind.ADJECTIVE, code, None, lexicon.countries[code]), code, "state", code)
 
 
 def _add_excludes(builder: _Builder, entry: dict[str, Any], where: str) -> None:

@@ -207,8 +207,8 @@ def _seat_of(last: tuple[Match, Entry], match: Match, sentence: Sentence) -> boo
 def _given_name(sentence: Sentence, match: Match) -> bool:
     """An indefinite nationality word after a definite one is no adjective of it but a given name:
     "العقيد الركن تركي المالكي", "الأمير تركي الفيصل" (an adjective agrees: "الرئيس التركي")."""
-    if "ال" in match.prefix or match.form.startswith("ال"):
-        return False
+    if "ال" in match.prefix or match.form.startswith("ال") or match.form.endswith("يا"):
+        return False  # "فلسطينيا" is a person of the state, never a given name
     before = words(sentence.matching[max(0, match.start - 20) : match.start])
     return bool(before) and before[-1].startswith(("ال", "وال")) and len(before[-1]) > 3
 
