@@ -338,6 +338,27 @@ def test_roles_a_lam_right_after_an_attack_noun_is_its_doer() -> None:
     assert summary(found) == [("ASSAULT", "aerial", ["NATO"], ["AFG"])]
 
 
+def test_roles_the_struck_named_before_an_owned_attack_noun_are_its_recipient() -> None:
+    found = events("وسقط مسلحون حوثيون جراء غارات مكثفة لطائرات التحالف بقيادة السعودية على مأرب.")
+    assert summary(found) == [("ASSAULT", "aerial", ["SAU"], ["HOUTHI"])]
+
+
+def test_roles_a_lam_after_the_target_is_the_target_s_owner_not_the_doer() -> None:
+    found = events("وشن تنظيم داعش هجوما على مقر للشرطة المصرية في العريش.")
+    assert summary(found) == [("ASSAULT", None, ["ISIL"], ["EGY"])]
+
+
+def test_roles_where_an_attack_came_from_is_no_target() -> None:
+    found = events("وقصفت طائرات حربية إسرائيلية مطارا عسكريا قرب حمص انطلاقا من الأجواء اللبنانية.")
+    assert summary(found) == [("ASSAULT", "aerial", ["ISR"], ["SYR"])]
+
+
+def test_mentions_no_office_words_after_a_nationality() -> None:
+    found = events("وقصف الجيش الروسي مواقع لتنظيم داعش في سوريا.")
+    assert summary(found) == [("ASSAULT", "aerial", ["RUS"], ["ISIL"])]
+    assert [a.text for a in found[0].actors] == ["الجيش الروسي"]
+
+
 # --- event-hood ---------------------------------------------------------------------------------------
 
 

@@ -134,10 +134,12 @@ def find_mentions(
                     seats.add(match.start)
                     pieces.append((match, entry))
             continue
-        if entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.CAPITAL) and is_place_use(
-            sentence, match, states=entry.kind is not Kind.CAPITAL
+        if (
+            entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.CAPITAL)
+            and is_place_use(sentence, match, states=entry.kind is not Kind.CAPITAL)
+            and not (entry.kind is Kind.METONYM and entry.sector != "GOV" and "ب" not in match.prefix)
         ):
-            continue  # "في سورية", "إلى موسكو": where, not who
+            continue  # "في سورية", "إلى موسكو": where, not who; "لطيران التحالف" is the air force's
         if entry.kind is Kind.ADJECTIVE and _of_a_place(sentence, match):
             regions.append(_region(match, entry, context))  # "العاصمة الروسية": a place of that state
             continue
@@ -264,6 +266,7 @@ def _starts_new_actor(
         titled = (
             Kind.TITLE in kinds
             and not kinds & _NAMED
+            and Kind.ADJECTIVE not in kinds  # the office is told before its nationality: "وزير النقل اليمني"
             and any(e.kind is Kind.TITLE and e.role in _OFFICES for _, e in group)
         )
         if not (titled and entry.kind is not Kind.TITLE and _office_words(

@@ -33,7 +33,8 @@ _TIME_WORDS = frozenset(
     {"اليوم", "الليله", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "الماضي",
      "الماضيه", "الحالي", "الجاري", "الان", "البارحه", "الاول"}
 )  # fmt: skip
-_OWN_LAM = 12  # "غارة جوية لقوات الحلف": a لـ this close after an event noun says whose it is
+_NOT_OWN_LAM = frozenset(["علي", "في", "ضد", "من", "الي", "عن", "مع", "بين", "مواقع", "موقع", "مقرات", "مقر"])
+_OWN_LAM = 16  # "غارة جوية لقوات الحلف": a لـ this close after an event noun says whose it is
 # Words before a verbal noun that make it a circumstance of the main clause, whose subject is its doer.
 _CIRCUMSTANCE = frozenset({"خلال", "اثناء", "لدي", "عند", "عقب", "اثر", "ولدي", "وخلال", "واثناء", "وعند"})
 _PARTNER_REACH = 50  # "اتصالا هاتفيا مع نظيره": the partner of a meeting or call stands this close
@@ -146,6 +147,13 @@ def _addresses_everyone(sentence: Sentence, end: int) -> bool:
     or is it a call for a general outcome ("دعا إلى وقف إطلاق النار", "إلى حل سلمي")?"""
     following = sentence.matching[end : end + 120]
     return any(phrase in following for phrase in _EVERYONE)
+
+
+def _own_lam(sentence: Sentence, end: int, start: int) -> bool:
+    """Does the لـ at `start` say whose the event noun ending at `end` is: close after it, with at most
+    its adjectives between ("غارات مكثفة لطائرات التحالف"), not the target's ("غارات على مواقع للحوثيين")?"""
+    between = words(sentence.matching[end:start])
+    return start - end <= _OWN_LAM and not any(word in _NOT_OWN_LAM for word in between)
 
 
 def _has_subject(slots: dict[str, list[Actor]]) -> bool:
@@ -261,8 +269,12 @@ def _slots(
             main = _main_subject(actors, start)
             if main is not None:
                 slots["subject"] = [main]  # "أعلن الوزير … خلال لقاء مع نظيره": the minister met
-        if "ل" in slots and slots["ل"][0].start - end <= _OWN_LAM and candidate.type == "ASSAULT":
-            slots["genitive"] = slots.pop("ل")  # "غارة جوية لقوات الحلف": the alliance's strike
+        if "ل" in slots and candidate.type == "ASSAULT" and _own_lam(sentence, end, slots["ل"][0].start):
+            # "غارة جوية لقوات الحلف": the alliance's strike, whoever the clause's subject is: "قتل
+            # القيادي … في غارة لطيران التحالف" names the struck before it, not the striker
+            slots["subject"] = slots.pop("ل")
+            if bare_before and not owned:
+                slots["object"] = bare_before.pop()
         elif bare_after and bare_after[0][0].start - end <= _ADJACENT:
             slots["genitive"] = bare_after.pop(0)
         elif _doer_adjective(actors, end):
@@ -342,7 +354,7 @@ def _with_places(
     """The destination of a visit or the target area of an attack ("إلى القاهرة", "على غزة"): the state
     of the place after the trigger, else of the place before it in its clause ("وصل إلى بكين في زيارة")."""
     opened, start, end, closed = bounds
-    used = [p for p in places if p.locative or _after_ala(sentence, p)]
+    used = [p for p in places if (p.locative or _after_ala(sentence, p)) and not _origin(sentence, p)]
     ahead = [p for p in used if end <= p.start < closed] or [p for p in used if opened <= p.start < start][
         ::-1
     ]
@@ -350,6 +362,11 @@ def _with_places(
         place = ahead[0]
         slots.setdefault("destination", [_state(place.place.country, place.place.name, "place")])
     return slots
+
+
+def _origin(sentence: Sentence, place: PlaceMention) -> bool:
+    """Is the place where the act came from ("انطلاقا من الأجواء اللبنانية"), not where it went?"""
+    return "من" in words(sentence.matching[max(0, place.start - 16) : place.start])[-2:]
 
 
 def _in_relative_clause(
