@@ -359,6 +359,25 @@ def test_mentions_no_office_words_after_a_nationality() -> None:
     assert [a.text for a in found[0].actors] == ["الجيش الروسي"]
 
 
+def test_frames_expelling_diplomats_with_the_article() -> None:
+    found = events("وطرد الاتحاد الأوروبي الدبلوماسيين الروس ردا على الهجوم.")
+    assert summary(found) == [("SANCTION", "expel", ["EUR"], ["RUS"])]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "ومن المقرر أن يلتقي الرئيس الفرنسي فرانسوا هولاند نظيره الأمريكي باراك أوباما.",
+            [("AGREE", None, ["FRA", "USA"], [])],
+        ),
+        ("ومن المقرر أن يزور الرئيس الصيني شي جين بينغ إيران.", [("AGREE", None, ["CHN", "IRN"], [])]),
+    ],
+)
+def test_eventhood_a_meeting_it_is_planned_that_is_an_agreement(sentence: str, expected: Summary) -> None:
+    assert summary(events(sentence)) == expected
+
+
 # --- event-hood ---------------------------------------------------------------------------------------
 
 

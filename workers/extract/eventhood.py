@@ -147,7 +147,10 @@ def _future(sentence: Sentence, matches: list[Match], trigger: Match) -> bool:
         if m.first(Kind.FUTURE) is None:
             continue
         if 0 <= trigger.start - m.end <= _FUTURE_REACH and not any(
-            m.end <= other.start < trigger.start and other.first(Kind.CLAUSE) for other in matches
+            m.end <= other.start < trigger.start
+            and other.first(Kind.CLAUSE)
+            and not (other.form == "ان" and other.start - m.end <= 2)  # "من المقرر أن يلتقي"
+            for other in matches
         ):
             return True  # "قرار ترامب عقد اجتماع"; not "جاء القرار بعد أن خرج آلاف"
         between = sentence.matching[trigger.end : m.start]
