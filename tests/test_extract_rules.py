@@ -378,6 +378,27 @@ def test_eventhood_a_meeting_it_is_planned_that_is_an_agreement(sentence: str, e
     assert summary(events(sentence)) == expected
 
 
+@pytest.mark.parametrize(
+    ("body", "dateline", "expected"),
+    [
+        # an article naming Jordan: عمان is its capital
+        ("وطالب آلاف المحتجين في عمان الحكومة الأردنية بسحب مشروع قانون الضريبة.", None, ("JOR", "Amman")),
+        # set in Amman by its dateline
+        ("وتظاهر آلاف المحتجين في عمان ضد مشروع قانون الضريبة.", "عمان", ("JOR", "Amman")),
+        # an article naming Oman another way keeps Oman
+        ("ووصل وزير الخارجية الإيراني إلى سلطنة عمان واجتمع مع نظيره العماني في عمان.", None, ("OMN", None)),
+    ],
+)
+def test_mentions_amman_and_oman_are_told_apart_by_the_article(
+    body: str, dateline: str | None, expected: tuple[str, str | None]
+) -> None:
+    found = events(body, article={"dateline": dateline} if dateline else None)
+    assert found
+    location = found[0].location
+    assert location is not None and location.country == expected[0]
+    assert expected[1] is None or location.name == expected[1]
+
+
 # --- event-hood ---------------------------------------------------------------------------------------
 
 

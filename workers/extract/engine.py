@@ -11,7 +11,7 @@ as a `Dropped` record naming the step and the reason, for `marsad eval --errors`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from workers.extract.actor import Actor
@@ -19,11 +19,11 @@ from workers.extract.coding import Event, Location, code_event, context_of, merg
 from workers.extract.context import article_context
 from workers.extract.eventhood import judge
 from workers.extract.frames import Dropped, find_candidates
-from workers.extract.lexicon import Lexicon
+from workers.extract.lexicon import Entry, Kind, Lexicon, Match
 from workers.extract.mentions import Mentions, find_mentions
 from workers.extract.names import learn_names, named_again
 from workers.extract.roles import Roles, assign_roles
-from workers.extract.text import Sentence, split_sentences
+from workers.extract.text import Sentence, matching_with_index, split_sentences
 from workers.extract.timex import resolve_date
 
 __all__ = ["Actor", "ArticleReading", "Dropped", "Event", "Location", "extract", "read_article"]
@@ -59,6 +59,56 @@ def _when(sentence: Sentence, published: date | None) -> tuple[date | None, str]
     return resolve_date(sentence.text, published, matching=sentence.matching)
 
 
+def read_capital_homographs(
+    sentences: list[Sentence], found: list[list[Match]], lexicon: Lexicon, dateline: str | None
+) -> list[list[Match]]:
+    """A capital spelled like another state's name (عمان: Amman or Oman) is the capital where its
+    diacritic says so (عمّان), or in an article set in its state or naming it and not naming the other
+    state any other way; elsewhere it stays the other state's name."""
+    if not lexicon.capital_homographs:
+        return found
+    matches = [m for ms in found for m in ms]
+    dateline_form = matching_with_index(dateline)[0] if dateline else ""
+    resolved: list[list[Match]] = []
+    for sentence, sentence_matches in zip(sentences, found, strict=True):
+        kept: list[Match] = []
+        for match in sentence_matches:
+            homograph = lexicon.capital_homographs.get(match.form)
+            if homograph is not None:
+                code, written = homograph
+                capital = written in sentence.display(match.start + len(match.prefix), match.end) or (
+                    _names_state(matches, code, match.form, dateline_form)
+                    and not any(
+                        m.form != match.form and _codes(m) & _codes(match) - {code} for m in matches
+                    )
+                )
+                if capital:
+                    match = _as_capital(match, code, lexicon)
+            kept.append(match)
+        resolved.append(kept)
+    return resolved
+
+
+_STATE_KINDS = (Kind.COUNTRY, Kind.ADJECTIVE, Kind.METONYM, Kind.CAPITAL)
+
+
+def _codes(match: Match) -> set[str]:
+    return {e.code for e in match.entries if e.code and e.kind in _STATE_KINDS}
+
+
+def _names_state(matches: list[Match], code: str, form: str, dateline_form: str) -> bool:
+    named = any(m.form != form and code in _codes(m) for m in matches)
+    return named or (bool(dateline_form) and form in dateline_form.split())
+
+
+def _as_capital(match: Match, code: str, lexicon: Lexicon) -> Match:
+    places = tuple(
+        e for e in match.entries if e.kind is Kind.PLACE and e.place is not None and e.place.country == code
+    )
+    capital = Entry(Kind.CAPITAL, code, "GOV", lexicon.countries.get(code, code))
+    return replace(match, entries=(capital, *places))
+
+
 def read_article(
     body: str,
     lexicon: Lexicon,
@@ -69,6 +119,7 @@ def read_article(
 ) -> ArticleReading:
     sentences = split_sentences(body)
     found = [lexicon.find(s.matching, s.marbuta) for s in sentences]
+    found = read_capital_homographs(sentences, found, lexicon, dateline)
     context = article_context(lexicon, found, dateline, source, agency)
     events: list[Event] = []
     dropped: list[Dropped] = []

@@ -208,6 +208,8 @@ class Lexicon:
     agencies: dict[str, str] = field(default_factory=dict)  # a state news agency's code → its state
     organizations: dict[str, str] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)  # matching form → code
+    # matching form → (code, display form): a capital spelled like another state's name (عمّان, عمان)
+    capital_homographs: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def is_trigger(self, form: str) -> bool:
         """Is `form` (matching form) a trigger of the lexicon?"""
@@ -366,6 +368,8 @@ def _load_countries(builder: _Builder, lexicon: Lexicon) -> None:
             builder.add(form, Entry(Kind.ADJECTIVE, code, None, name), where, "state", code)
             if form.startswith("ال") and " " not in form:  # "الروس" → "مسؤولين روس"
                 builder.add(form[2:], Entry(Kind.ADJECTIVE, code, None, name), where, "state", code)
+        for form in entry.get("capital_homographs") or []:
+            lexicon.capital_homographs[_norm(form, where)] = (code, form)
         capitals = entry.get("capital") or []
         for form in [capitals] if isinstance(capitals, str) else capitals:
             lexicon.capitals[_norm(form, where)] = code
