@@ -399,6 +399,11 @@ def test_mentions_amman_and_oman_are_told_apart_by_the_article(
     assert expected[1] is None or location.name == expected[1]
 
 
+
+def test_roles_a_protest_with_no_one_named_is_the_people_of_where_it_gathers() -> None:
+    found = events("وانطلقت مظاهرات حاشدة في مدينة البصرة احتجاجا على انقطاع الكهرباء.")
+    assert summary(found) == [("PROTEST", "demo", ["IRQ"], ["IRQ"])]
+
 # --- event-hood ---------------------------------------------------------------------------------------
 
 
