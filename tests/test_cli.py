@@ -140,6 +140,11 @@ def test_extract_jsonl_prints_event_records_in_the_events_md_form(settings: Sett
     assert {a["code"] for a in record["actors"]} == {"RUS", "KAZ"} and record["recipients"] == []
     keys = {"location", "date", "date_precision", "quad", "score", "context", "sentence", "trigger"}
     assert keys | {"char_start", "char_end", "confidence"} <= set(record)
+    assert "steps" not in record
+    (traced,) = [
+        json.loads(line) for line in marsad(settings, "extract", "--trace", str(article)).stdout.splitlines()
+    ]
+    assert traced["steps"][0] == "frame:phone" and {a["source"] for a in traced["actors"]} == {"name"}
 
 
 def test_eval_prints_scores_for_gold_and_documents(settings: Settings, tmp_path: Path) -> None:

@@ -362,6 +362,13 @@ def extract(
     output: Annotated[
         EventFormat, typer.Option("--format", help="jsonl: one event a line; table: for reading.")
     ] = (EventFormat.JSONL),
+    trace: Annotated[
+        bool,
+        typer.Option(
+            "--trace",
+            help="Add to each record how it was read: its steps (frame, slots) and each actor's source.",
+        ),
+    ] = False,
 ) -> None:
     """Clean and extract events in-process (no services): who did what to whom, where and when."""
     from workers.extract.run import article_files, extract_file
@@ -371,7 +378,7 @@ def extract(
     limits = Limits(settings.max_file_bytes, settings.max_article_chars)
     table = Table("doc", "type", "mode", "actors", "recipients", "location", "date", "trigger", box=None)
     for path in article_files(paths):
-        for record in extract_file(path, limits):
+        for record in extract_file(path, limits, trace=trace):
             if output is EventFormat.JSONL:
                 print(json.dumps(record, ensure_ascii=False))
                 continue

@@ -15,11 +15,12 @@ from workers.extract.record import event_record
 from workers.ingest.formats import Limits
 
 
-def extract_file(path: Path, limits: Limits) -> Iterator[dict[str, Any]]:
-    """Event records of every article in `path`; `doc` is the file name (name:line for JSONL)."""
+def extract_file(path: Path, limits: Limits, *, trace: bool = False) -> Iterator[dict[str, Any]]:
+    """Event records of every article in `path`; `doc` is the file name (name:line for JSONL); `trace`
+    adds how each was read."""
     for doc, extraction in read_file(path, limits):
         for event in extraction.events:
-            yield event_record(doc, event)
+            yield event_record(doc, event, trace=trace)
 
 
 def read_file(path: Path, limits: Limits) -> Iterator[tuple[str, Extraction]]:
