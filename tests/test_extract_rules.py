@@ -399,10 +399,34 @@ def test_mentions_amman_and_oman_are_told_apart_by_the_article(
     assert expected[1] is None or location.name == expected[1]
 
 
-
 def test_roles_a_protest_with_no_one_named_is_the_people_of_where_it_gathers() -> None:
     found = events("وانطلقت مظاهرات حاشدة في مدينة البصرة احتجاجا على انقطاع الكهرباء.")
     assert summary(found) == [("PROTEST", "demo", ["IRQ"], ["IRQ"])]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "وأدانت رابطة العالم الإسلامي التفجير الإرهابي الذي استهدف مسجدا في الكويت.",
+            ("ACCUSE", ["MWL"], ["UNK"]),
+        ),
+        (
+            "وأعلنت وحدات شرق كردستان أن مقاتليها هاجموا موقعا للحرس الثوري الإيراني.",
+            ("ASSAULT", ["PJAK"], ["IRN"]),
+        ),
+        ("وهاجم متمردو إم 23 مدينة غوما شرقي الكونغو الديمقراطية.", ("ASSAULT", ["M23"], ["COD"])),
+    ],
+)
+def test_mentions_organisations_of_the_manual_s_table(
+    sentence: str, expected: tuple[str, list[str], list[str]]
+) -> None:
+    found = [
+        (e.type, sorted(a.code for a in e.actors), sorted(r.code for r in e.recipients))
+        for e in events(sentence)
+    ]
+    assert found == [expected]
+
 
 # --- event-hood ---------------------------------------------------------------------------------------
 
