@@ -428,6 +428,13 @@ def test_mentions_organisations_of_the_manual_s_table(
     assert found == [expected]
 
 
+def test_roles_and_in_his_reception_was_names_the_host_after_it() -> None:
+    found = events(
+        "ووصل وزير الخارجية الأمريكي جون كيري إلى الرياض، وكان في استقباله وزير الخارجية السعودي عادل الجبير."
+    )
+    assert summary(found) == [("CONSULT", "visit", ["USA"], ["SAU"])]
+
+
 # --- event-hood ---------------------------------------------------------------------------------------
 
 

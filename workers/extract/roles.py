@@ -263,7 +263,8 @@ def _slots(
                 owner = _subject_after(actors, sentence, end)
             if owner is not None:
                 slots["possessor"] = [owner]  # "زيارته", "استهدافهم": the one the sentence is about
-            if bare_after and not bare_before and not circumstance:
+            hosted = lead_before[:1] in (["في"], ["وفي"])  # "وكان في استقباله": whoever follows received him
+            if bare_after and (not bare_before or hosted) and not circumstance:
                 slots["subject"] = bare_after.pop(0)  # "كان في استقباله الرئيس اللبناني": the host
         elif circumstance and (not bare_after or bare_after[0][0].start - end > _ADJACENT):
             main = _main_subject(actors, start)
