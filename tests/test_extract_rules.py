@@ -435,6 +435,55 @@ def test_roles_and_in_his_reception_was_names_the_host_after_it() -> None:
     assert summary(found) == [("CONSULT", "visit", ["USA"], ["SAU"])]
 
 
+RIYADH = {"dateline": "الرياض"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # a title that names its state by itself, then a guest's office
+        ("استقبل خادم الحرمين الشريفين وزير الخارجية الأمريكي جون كيري.", ("CONSULT", ["USA"], ["SAU"])),
+        # a complete office, then a definite title with a nationality of its own
+        ("واستقبل وزير الداخلية السفير الأمريكي.", ("CONSULT", ["USA"], ["SAU"])),
+        ("استقبل محافظ جدة السفير الأمريكي.", ("CONSULT", ["USA"], ["SAU"])),
+        # a definite office takes no genitive: the state after it is the object
+        ("وانتقد خادم الحرمين الشريفين إيران بشدة.", ("ACCUSE", ["SAU"], ["IRN"])),
+        ("وانتقد وزير الداخلية إيران بشدة.", ("ACCUSE", ["SAU"], ["IRN"])),
+    ],
+)
+def test_mentions_a_second_office_is_a_second_actor(
+    sentence: str, expected: tuple[str, list[str], list[str]]
+) -> None:
+    found = [
+        (e.type, sorted(a.code for a in e.actors), sorted(r.code for r in e.recipients))
+        for e in events(sentence, article=RIYADH)
+    ]
+    assert found == [expected]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "استقبل ولي ولي العهد النائب الثاني لرئيس مجلس الوزراء وزير الدفاع الأمير محمد بن سلمان "
+        "السفير الأمريكي.",
+        "استقبل خادم الحرمين الشريفين الملك سلمان بن عبدالعزيز السفير الأمريكي.",
+    ],
+)
+def test_mentions_a_chain_of_one_person_s_offices_stays_one_actor(sentence: str) -> None:
+    (event,) = events(sentence, article=RIYADH)
+    assert [a.code for a in event.actors] == ["USA"] and [a.code for a in event.recipients] == ["SAU"]
+    assert (
+        event.recipients[0].text.startswith(sentence.split()[1]) and "السفير" not in event.recipients[0].text
+    )
+
+
+def test_mentions_a_rank_before_a_name_is_the_same_person() -> None:
+    body = "وطالب المتحدث الرسمي باسم الوزارة السفير أحمد أبو زيد إيران بالكف عن التدخل."
+    (event,) = events(body, article={"dateline": "القاهرة"})
+    assert [a.code for a in event.recipients] == ["IRN"]
+    assert event.actors[0].text == "المتحدث الرسمي باسم الوزارة السفير أحمد أبو زيد"
+
+
 # --- event-hood ---------------------------------------------------------------------------------------
 
 

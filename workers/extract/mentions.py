@@ -283,9 +283,47 @@ def _starts_new_actor(
         return True  # "… فلاديمير بوتين" then "رئيس الوزراء البريطاني"
     if entry.kind is Kind.TITLE and Kind.ADJECTIVE in kinds:
         return True  # "الرئيس الروسي" then "رئيس الوزراء"
+    if entry.kind is Kind.TITLE and Kind.TITLE in kinds and _another_office(group, matches, match, entry):
+        return True  # "استقبل وزير الداخلية السفير الأمريكي": the host, then his guest
+    if entry.kind in (Kind.COUNTRY, Kind.CAPITAL, Kind.METONYM) and _complete(last_match, last_entry):
+        return True  # "انتقد وزير الداخلية إيران": a definite office takes no genitive: the object
     if entry.kind in (Kind.COUNTERPART, Kind.PAIR) and Kind.ADJECTIVE in kinds:
         return True
     return last_entry.kind is Kind.ADJECTIVE and entry.kind is Kind.ADJECTIVE
+
+
+_HONORIFIC_ROLES = frozenset({"head_of_state", "military_commander"})  # "ولي العهد الأمير …", "… اللواء …"
+
+
+def _complete(match: Match, entry: Entry) -> bool:
+    """Does the phrase end a complete office: a title ending in a definite word ("وزير الداخلية") or a
+    governor's seat ("محافظ جدة")? Arabic takes no genitive after a definite noun."""
+    if entry.kind is Kind.PLACE:
+        return True
+    return entry.kind is Kind.TITLE and match.form.split()[-1].startswith("ال")
+
+
+def _another_office(
+    group: list[tuple[Match, Entry]], matches: list[Match], match: Match, entry: Entry
+) -> bool:
+    """Is this title a second person's office rather than more of the first one's? After a title that
+    names its state by itself ("خادم الحرمين الشريفين") any title but a ruler's is; after a complete
+    office, a definite title with a nationality of its own ("وزير الداخلية السفير الأمريكي"), not a rank
+    before a name ("المتحدث باسم الوزارة السفير أحمد …") nor the rest of a chain of offices ("ولي ولي
+    العهد النائب الثاني لرئيس مجلس الوزراء")."""
+    first = next(e for _, e in group if e.kind is Kind.TITLE)
+    if first.code is not None:
+        return entry.role != "head_of_state"  # not "خادم الحرمين الشريفين الملك سلمان"
+    definite = match.prefix.endswith("ال") or match.form.startswith("ال")
+    if not (definite and entry.role not in _HONORIFIC_ROLES and _complete(*group[-1])):
+        return False
+    following = next((m for m in matches if m.start >= match.end), None)
+    return (
+        following is not None
+        and following.start - match.end <= _JOIN_GAP
+        and following.first(Kind.ADJECTIVE, Kind.COUNTRY) is not None
+        and following.first(Kind.PERSON) is None
+    )
 
 
 def _lead(sentence: Sentence, first: Match, leads: dict[str, str]) -> str:
