@@ -76,10 +76,11 @@ def test_mentions_custodian_of_the_two_holy_mosques_is_saudi() -> None:
     assert summary(found) == [("SUPPORT", None, ["SAU"], ["JOR"])]
 
 
-def test_mentions_a_governors_seat_gives_his_state() -> None:
-    (event,) = events("استقبل أمير منطقة مكة المكرمة اليوم القنصل العام الأمريكي.")
+@pytest.mark.parametrize("seat", ["مكة المكرمة", "الرياض"])  # a city, and a capital
+def test_mentions_a_governors_seat_gives_his_state(seat: str) -> None:
+    (event,) = events(f"استقبل أمير منطقة {seat} اليوم القنصل العام الأمريكي.")
     assert summary([event]) == [("CONSULT", "visit", ["USA"], ["SAU"])]
-    assert event.recipients[0].text == "أمير منطقة مكة المكرمة"
+    assert event.recipients[0].text == f"أمير منطقة {seat}"
 
 
 def test_mentions_an_outlets_name_is_no_actor() -> None:

@@ -127,13 +127,14 @@ def find_mentions(
     seats: set[int] = set()  # matches read as a governor's seat, not as a place of the event
     for match in matches:
         entry = match.first(*_ACTOR_KINDS)
-        if entry is None:
-            if pieces and _seat_of(pieces[-1], match, sentence):
-                entry = match.first(Kind.PLACE)
-                if entry is not None:
-                    seats.add(match.start)
-                    pieces.append((match, entry))
-            continue
+        if entry is None or entry.kind is Kind.CAPITAL:  # "أمير منطقة الرياض": a seat, not the state
+            seat = match.first(Kind.PLACE) if pieces and _seat_of(pieces[-1], match, sentence) else None
+            if seat is not None:
+                seats.add(match.start)
+                pieces.append((match, seat))
+                continue
+            if entry is None:
+                continue
         if (
             entry.kind in (Kind.COUNTRY, Kind.METONYM, Kind.CAPITAL)
             and is_place_use(sentence, match, states=entry.kind is not Kind.CAPITAL)
