@@ -485,6 +485,14 @@ def test_mentions_a_rank_before_a_name_is_the_same_person() -> None:
     assert event.actors[0].text == "المتحدث الرسمي باسم الوزارة السفير أحمد أبو زيد"
 
 
+def test_names_a_name_between_two_titles_is_the_first_one_s() -> None:
+    found = events(
+        "التقى وزير النقل اليمني بدر باسملة السفير البريطاني في عدن.\nواتهم باسملة إيران بتهريب الأسلحة."
+    )
+    assert ("ACCUSE", None, ["YEM"], ["IRN"]) in [(t, None, a, r) for t, _, a, r in summary(found)]
+    assert found[0].actors[0].text == "السفير البريطاني"
+
+
 # --- event-hood ---------------------------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ def learn_names(
 ) -> list[Actor]:
     """The actors, each titled person's span extended over the name that follows; the surnames learnt."""
     taught: list[Actor] = []
+    claimed = 0  # the end of the last name taken: a name between two titles is the first one's
     for actor in actors:
         if actor.person and actor.source == "name":
             _learn_surname(sentence, actor, context)  # "وزير الدفاع الأميركي آشتون كارتر" … "كارتر"
@@ -46,9 +47,10 @@ def learn_names(
         after = _name_after(sentence, matches, actor.end)
         before = [] if after else _name_before(sentence, matches, actor.start)
         name = after or before
-        if len(name) < 2 or len(name[-1][2]) < _MIN_SURNAME:
+        if len(name) < 2 or len(name[-1][2]) < _MIN_SURNAME or name[0][0] < claimed:
             taught.append(actor)
             continue
+        claimed = name[-1][1]
         context.aliases[name[-1][2]] = replace(actor, source="name")
         start, end = min(actor.start, name[0][0]), max(actor.end, name[-1][1])
         taught.append(replace(actor, start=start, end=end, text=sentence.display(start, end)))
