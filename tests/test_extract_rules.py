@@ -447,6 +447,8 @@ RIYADH = {"dateline": "الرياض"}
         # a complete office, then a definite title with a nationality of its own
         ("واستقبل وزير الداخلية السفير الأمريكي.", ("CONSULT", ["USA"], ["SAU"])),
         ("استقبل محافظ جدة السفير الأمريكي.", ("CONSULT", ["USA"], ["SAU"])),
+        # a governor's seat ends his office, whatever title follows
+        ("استقبل أمير منطقة الرياض سفير جمهورية البيرو لدى المملكة.", ("CONSULT", ["PER"], ["SAU"])),
         # a definite office takes no genitive: the state after it is the object
         ("وانتقد خادم الحرمين الشريفين إيران بشدة.", ("ACCUSE", ["SAU"], ["IRN"])),
         ("وانتقد وزير الداخلية إيران بشدة.", ("ACCUSE", ["SAU"], ["IRN"])),
@@ -491,6 +493,11 @@ def test_names_a_name_between_two_titles_is_the_first_one_s() -> None:
     )
     assert ("ACCUSE", None, ["YEM"], ["IRN"]) in [(t, None, a, r) for t, _, a, r in summary(found)]
     assert found[0].actors[0].text == "السفير البريطاني"
+
+
+def test_roles_who_carried_an_attack_out_comes_before_the_clause_s_subject() -> None:
+    body = "وشهدت تركيا موجة من العنف بعد تفجير انتحاري يشتبه بأنه من تنفيذ تنظيم داعش في مدينة أنقرة."
+    assert summary(events(body)) == [("ASSAULT", "explosives", ["ISIL"], ["TUR"])]
 
 
 # --- event-hood ---------------------------------------------------------------------------------------

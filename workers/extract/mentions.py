@@ -315,6 +315,8 @@ def _another_office(
     first = next(e for _, e in group if e.kind is Kind.TITLE)
     if first.code is not None:
         return entry.role != "head_of_state"  # not "خادم الحرمين الشريفين الملك سلمان"
+    if group[-1][1].kind is Kind.PLACE:
+        return True  # a governor's seat ends his office: "أمير منطقة الرياض سفير جمهورية البيرو"
     definite = match.prefix.endswith("ال") or match.form.startswith("ال")
     if not (definite and entry.role not in _HONORIFIC_ROLES and _complete(*group[-1])):
         return False
