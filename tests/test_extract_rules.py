@@ -500,6 +500,22 @@ def test_roles_who_carried_an_attack_out_comes_before_the_clause_s_subject() -> 
     assert summary(events(body)) == [("ASSAULT", "explosives", ["ISIL"], ["TUR"])]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the blaming word with its article and preposition: "بالإرهابي الجبان"
+        (
+            "ووصف وزير الخارجية الأردني الهجوم على المسجد بالإرهابي الجبان.",
+            [("ACCUSE", "disapprove", ["JOR"], ["UNK"])],
+        ),
+        # a description that blames no one is no event
+        ("ووصف وزير الخارجية الأردني المحادثات بالمثمرة والبناءة.", []),
+    ],
+)
+def test_frames_describing_is_blame_only_with_a_word_of_blame(sentence: str, expected: Summary) -> None:
+    assert summary(events(sentence)) == expected
+
+
 # --- event-hood ---------------------------------------------------------------------------------------
 
 

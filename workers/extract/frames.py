@@ -104,7 +104,7 @@ def find_candidates(
         if before in trigger.vetoes_before or after in trigger.vetoes_after:
             dropped.append(Dropped("frames", "another word here", trigger.type, shown, sentence.text))
             continue
-        if trigger.requires and not near & set(trigger.requires):
+        if trigger.requires and not (near | {_unarticled(w) for w in near}) & set(trigger.requires):
             dropped.append(Dropped("frames", "no context word", trigger.type, shown, sentence.text))
             continue
         event_type, mode, frame = trigger.type, trigger.mode, trigger.frame
@@ -124,6 +124,17 @@ def _feminine_verb(verb: str, lexicon: Lexicon) -> bool:
     if verb.endswith("ت") and not verb.endswith("ات"):
         return True
     return verb.startswith("ت") and lexicon.is_trigger("ي" + verb[1:])
+
+
+_ARTICLES = ("وبال", "فبال", "بال", "وال", "فال", "ال", "لل", "كال")
+
+
+def _unarticled(word: str) -> str:
+    """A word without its article and the preposition before it: "بالإرهابي" → "ارهابي"."""
+    for article in _ARTICLES:
+        if word.startswith(article) and len(word) - len(article) >= 3:
+            return word[len(article) :]
+    return word
 
 
 def _bare(word: str) -> str:
