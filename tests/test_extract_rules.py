@@ -516,6 +516,32 @@ def test_frames_describing_is_blame_only_with_a_word_of_blame(sentence: str, exp
     assert summary(events(sentence)) == expected
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a story on Yemen: the Saudi-led coalition
+        (
+            "وشنت طائرات التحالف غارات على مواقع الحوثيين في صعدة.\nوتواصلت المعارك في تعز اليمنية.",
+            ("ASSAULT", "aerial", ["SAU"], ["HOUTHI"]),
+        ),
+        # a story on Syria: the US-led coalition, and its title runs no further than "التحالف"
+        (
+            "وقصفت طائرات التحالف مواقع تنظيم داعش قرب الرقة السورية.",
+            ("ASSAULT", "aerial", ["USA"], ["ISIL"]),
+        ),
+    ],
+)
+def test_mentions_the_coalition_is_the_one_at_war_in_the_story(
+    body: str, expected: tuple[str, str, list[str], list[str]]
+) -> None:
+    assert expected in summary(events(body))
+
+
+def test_mentions_the_coalition_of_a_story_on_no_war_is_no_one() -> None:
+    found = events("وشنت طائرات التحالف غارات على مواقع المتمردين.", article={"source": "okaz"})
+    assert [a.code for e in found for a in e.actors] == ["UNK"]  # not the outlet's state
+
+
 # --- event-hood ---------------------------------------------------------------------------------------
 
 

@@ -37,6 +37,7 @@ class ArticleContext:
     home: str | None = None  # the state the dateline or the outlet sets the article in
     dateline_place: Place | None = None  # the city of the dateline: where a reception took place
     main: str | None = None  # the state the article names most
+    coalition: str | None = None  # who leads "التحالف" in this story (cues.yaml coalition)
     recent: list[Actor] = field(default_factory=list)  # strong actors, latest last, one per code
     offices: dict[str, Actor] = field(default_factory=dict)  # role → the last actor named in that office
     speaker: Actor | None = None  # the subject of the last sentence: "وتابع …" continues their words
@@ -144,8 +145,13 @@ def article_context(
     main = ranked[0][0] if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1] else None
     if home is None and outlet is not None and (main is None or main == outlet):
         home = outlet  # a Saudi paper's story on Saudi affairs; not its story on Syria
+    coalition = lexicon.coalitions.get(main or "")  # the story's war, not the outlet's state
     return ArticleContext(
-        country_names=dict(lexicon.countries), home=home, dateline_place=dateline_place, main=main
+        country_names=dict(lexicon.countries),
+        home=home,
+        dateline_place=dateline_place,
+        main=main,
+        coalition=coalition,
     )
 
 

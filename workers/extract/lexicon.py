@@ -70,6 +70,7 @@ class Kind(StrEnum):
     EXCLUDED = "excluded"  # a phrase that contains a name but means something else ("أمريكا اللاتينية")
     STATE_PRONOUN = "state_pronoun"  # "بلاده", "حكومتها": the state of the one speaking
     KINGDOM = "kingdom"  # "المملكة": the article's own state, when it is a kingdom
+    COALITION = "coalition"  # "التحالف": the coalition at war in the story
     CONDITIONAL = "conditional"  # "في حال", "إذا": what follows may not happen
     MODAL = "modal"  # "قد", "ربما", "من المحتمل": what may happen
     INTENTION = "intention"  # "يعتزم", "ينوي", "يسعى إلى": what someone means to do
@@ -208,6 +209,7 @@ class Lexicon:
     agencies: dict[str, str] = field(default_factory=dict)  # a state news agency's code → its state
     organizations: dict[str, str] = field(default_factory=dict)
     capitals: dict[str, str] = field(default_factory=dict)  # matching form → code
+    coalitions: dict[str, str] = field(default_factory=dict)  # the story's state → who leads "التحالف" there
     # matching form → (code, display form): a capital spelled like another state's name (عمّان, عمان)
     capital_homographs: dict[str, tuple[str, str]] = field(default_factory=dict)
 
@@ -561,6 +563,13 @@ def _load_cues(builder: _Builder, lexicon: Lexicon) -> None:
             raise ValueError(f"cues.yaml leads: unknown slot {slot!r}")
         for form in forms:
             lexicon.leads[_norm(form, f"cues.yaml leads {slot}")] = slot
+    coalition = cues.get("coalition") or {}
+    for form in coalition.get("forms") or []:
+        builder.add(form, Entry(Kind.COALITION), "cues.yaml coalition", "cue-coalition", "coalition")
+    for state, leader in (coalition.get("led_by") or {}).items():
+        if state not in lexicon.countries or leader not in lexicon.countries:
+            raise ValueError(f"cues.yaml coalition: {state}: {leader} is not a state of countries.yaml")
+        lexicon.coalitions[state] = leader
     for key in (
         "negation",
         "habitual",

@@ -25,6 +25,7 @@ WORDS = re.compile(r"\w+")
 _ACTOR_KINDS = (
     Kind.PERSON, Kind.ORGANIZATION_HEAD, Kind.ORGANIZATION, Kind.METONYM, Kind.COUNTRY, Kind.TITLE,
     Kind.ADJECTIVE, Kind.COUNTERPART, Kind.PAIR, Kind.CAPITAL, Kind.STATE_PRONOUN, Kind.KINGDOM,
+    Kind.COALITION,
 )  # fmt: skip
 _NAMED = frozenset(
     {Kind.PERSON, Kind.COUNTRY, Kind.ORGANIZATION, Kind.ORGANIZATION_HEAD, Kind.METONYM, Kind.CAPITAL}
@@ -267,7 +268,7 @@ def _starts_new_actor(
         titled = (
             Kind.TITLE in kinds
             and not kinds & _NAMED
-            and Kind.ADJECTIVE not in kinds  # the office is told before its nationality: "وزير النقل اليمني"
+            and not kinds & {Kind.ADJECTIVE, Kind.COALITION}  # told before its state: "وزير النقل اليمني"
             and any(e.kind is Kind.TITLE and e.role in _OFFICES for _, e in group)
         )
         if not (titled and entry.kind is not Kind.TITLE and _office_words(
@@ -463,6 +464,9 @@ def _unnamed(
     """An actor with no name or state of its own: an office of the article's state ("وزير الداخلية"),
     "بلاده", "المملكة", the organisation named before ("المجلس"), unnamed fighters or crowds."""
     entry = group[0][1]
+    if any(e.kind is Kind.COALITION for _, e in group):  # "طائرات التحالف" in a story on Yemen
+        leader = context.coalition
+        return Actor(leader, leader, "MIL", "", 0, 0, True, source="context") if leader else None
     if entry.kind is Kind.STATE_PRONOUN:  # "بلاده", "حكومتها": the state of the one speaking
         speaker = context.speaker
         if speaker is None or speaker.code == "UNK":
