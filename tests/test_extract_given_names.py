@@ -60,41 +60,25 @@ def test_forms_are_normalised() -> None:
         assert 1 <= len(form.split(" ")) <= 2
 
 
-def test_a_duplicate_after_normalisation_is_refused(tmp_path: Path) -> None:
-    path = _write(tmp_path, "version: 1\narabic: [حمزة]\ncompound: []\nforeign: [حمزه]\n")
-    with pytest.raises(ValueError, match="حمزه"):
-        load_given_names(path)
-
-
-def test_a_duplicate_within_a_section_is_refused(tmp_path: Path) -> None:
-    path = _write(tmp_path, "version: 1\narabic: [أحمد, محمد, احمد]\n")
-    with pytest.raises(ValueError, match="احمد"):
-        load_given_names(path)
-
-
-def test_a_latin_form_is_refused(tmp_path: Path) -> None:
-    path = _write(tmp_path, "version: 1\narabic: [محمد]\nforeign: [Donald]\n")
-    with pytest.raises(ValueError, match="Donald"):
-        load_given_names(path)
-
-
-def test_a_form_with_digits_or_persian_letters_is_refused(tmp_path: Path) -> None:
-    for form in ("محمد2", "گلناز"):
-        path = _write(tmp_path, f"version: 1\narabic: [{form}]\n")
-        with pytest.raises(ValueError, match=form):
-            load_given_names(path)
-
-
-@pytest.mark.parametrize("entry", ['""', "'\u064e'", "null"])
-def test_an_empty_form_is_refused(tmp_path: Path, entry: str) -> None:
-    path = _write(tmp_path, f"version: 1\narabic: [محمد, {entry}]\n")
-    with pytest.raises(ValueError, match="empty"):
-        load_given_names(path)
-
-
-def test_a_form_of_more_than_two_words_is_refused(tmp_path: Path) -> None:
-    path = _write(tmp_path, "version: 1\ncompound: [عبد الله, محمد بن سلمان]\n")
-    with pytest.raises(ValueError, match="محمد بن سلمان"):
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            "arabic: [حمزة]\ncompound: []\nforeign: [حمزه]", "حمزه", id="duplicate-after-normalisation"
+        ),
+        pytest.param("arabic: [أحمد, محمد, احمد]", "احمد", id="duplicate-within-a-section"),
+        pytest.param("arabic: [محمد]\nforeign: [Donald]", "Donald", id="latin-form"),
+        pytest.param("arabic: [محمد2]", "محمد2", id="digits"),
+        pytest.param("arabic: [گلناز]", "گلناز", id="persian-letters"),
+        pytest.param('arabic: [محمد, ""]', "empty", id="empty-string"),
+        pytest.param("arabic: [محمد, '\u064e']", "empty", id="only-a-diacritic"),
+        pytest.param("arabic: [محمد, null]", "empty", id="null"),
+        pytest.param("compound: [عبد الله, محمد بن سلمان]", "محمد بن سلمان", id="more-than-two-words"),
+    ],
+)
+def test_a_bad_file_is_refused_naming_the_form(tmp_path: Path, text: str, message: str) -> None:
+    path = _write(tmp_path, f"version: 1\n{text}\n")
+    with pytest.raises(ValueError, match=message):
         load_given_names(path)
 
 

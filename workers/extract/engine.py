@@ -26,24 +26,13 @@ from workers.extract.roles import Roles, assign_roles
 from workers.extract.text import Sentence, matching_with_index, split_sentences
 from workers.extract.timex import resolve_date
 
-__all__ = ["Actor", "ArticleReading", "Dropped", "Event", "Location", "extract", "read_article"]
+__all__ = ["Actor", "ArticleReading", "Dropped", "Event", "Location", "read_article"]
 
 
 @dataclass(frozen=True)
 class ArticleReading:
     events: tuple[Event, ...]
     dropped: tuple[Dropped, ...]
-
-
-def extract(
-    body: str,
-    lexicon: Lexicon,
-    published: date | None,
-    dateline: str | None = None,
-    source: str | None = None,
-    agency: str | None = None,
-) -> list[Event]:
-    return list(read_article(body, lexicon, published, dateline, source, agency).events)
 
 
 # What a sentence must hold to name a day: a digit, or a word for a day ("أمس", "الخميس", "غداً").
