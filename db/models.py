@@ -68,8 +68,14 @@ class InboxFile(Base):
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, comment="File id.")
-    name: Mapped[str] = mapped_column(Text, comment="File name as dropped.")
-    path: Mapped[str] = mapped_column(Text, comment="Absolute path where the watcher found the file.")
+    name: Mapped[str] = mapped_column(
+        Text,
+        comment="File name as dropped; backslashes, control characters and bytes that are not UTF-8 "
+        "escaped (\\\\, \\xNN, \\uNNNN).",
+    )
+    path: Mapped[str] = mapped_column(
+        Text, comment="Absolute path where the watcher found the file, escaped as the name is."
+    )
     sha256: Mapped[str] = mapped_column(String(64), index=True, comment="SHA-256 of the file's bytes, hex.")
     size_bytes: Mapped[int] = mapped_column(BigInteger, comment="File size in bytes.")
     status: Mapped[str] = mapped_column(
@@ -92,6 +98,17 @@ class InboxFile(Base):
     )
     moved_to: Mapped[str | None] = mapped_column(
         Text, comment="Where the file went once its rows committed (null: deleted or kept)."
+    )
+    move_attempts: Mapped[int] = mapped_column(
+        Integer,
+        server_default="0",
+        default=0,
+        comment="Failed attempts to move the file out of the inbox (permissions, a full disk).",
+    )
+    stuck_reason: Mapped[str | None] = mapped_column(
+        Text,
+        comment="Set when the file could not leave the inbox after the watcher's attempts: why. "
+        "Cleared when it leaves.",
     )
     received_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), comment="When the watcher read the file."

@@ -56,6 +56,13 @@ def status_report(settings: Settings, database: Database, broker_url: str) -> di
             .order_by(InboxFile.received_at.desc())
             .limit(RECENT_FAILURES)
         ).all()
+        stuck = session.execute(
+            select(
+                InboxFile.id, InboxFile.path, InboxFile.status, InboxFile.stuck_reason, InboxFile.received_at
+            )
+            .where(InboxFile.stuck_reason.is_not(None))
+            .order_by(InboxFile.received_at)
+        ).all()
     return {
         "inbox": str(settings.inbox_dir),
         "database_url": mask_password(database.url),
@@ -85,5 +92,17 @@ def status_report(settings: Settings, database: Database, broker_url: str) -> di
                 "at": row.received_at.isoformat(),
             }
             for row in rejected
+        ],
+        # Files whose rows are committed but which could not leave the inbox; each is tried again
+        # when the watcher restarts or the file changes.
+        "stuck_files": [
+            {
+                "file_id": row.id,
+                "path": row.path,
+                "status": row.status,
+                "reason": row.stuck_reason,
+                "since": row.received_at.isoformat(),
+            }
+            for row in stuck
         ],
     }

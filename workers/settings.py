@@ -94,6 +94,11 @@ class Settings(BaseSettings):
         description="A file seen without a close-write or rename event is read once its size and "
         "modification time have not changed for this long.",
     )
+    follow_links_into: list[Path] = Field(
+        default=[],
+        description="Symbolic links in the inbox are refused (moved to rejected/ with reason symlink) "
+        "unless they resolve to a regular file inside one of these folders (JSON list of paths).",
+    )
     rescan_interval: float = Field(
         default=30.0,
         gt=0,
@@ -165,6 +170,7 @@ class Settings(BaseSettings):
         self.state_dir = self.state_dir.expanduser().resolve()
         self.processed_dir = (self.processed_dir or self.inbox_dir / "processed").expanduser().resolve()
         self.rejected_dir = (self.rejected_dir or self.inbox_dir / "rejected").expanduser().resolve()
+        self.follow_links_into = [folder.expanduser().resolve() for folder in self.follow_links_into]
         return self
 
     @property

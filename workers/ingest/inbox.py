@@ -14,6 +14,7 @@ thousands of small files costs a few transactions, not a few per file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -33,6 +34,8 @@ from db.models import Document, InboxFile
 from db.session import Database
 from workers.errors import Reason, RejectedInput, TransientError
 from workers.ingest.formats import Limits, ParsedFile, PartRejection, parse_file
+from workers.ingest.names import fitting_name, path_from_stored, stored_name
+from workers.ingest.reading import Identity, current_identity, read_file, unique_target
 from workers.outbox import Enqueue
 from workers.retry import TRANSIENT_ERRORS
 from workers.settings import AfterProcessing, Settings
@@ -40,8 +43,10 @@ from workers.status import DocumentStatus, FileStatus
 
 log = logging.getLogger(__name__)
 
-_READ_CHUNK = 1 << 20
 _INSERT_CHUNK = 2000
+# A file whose rows committed but that cannot leave the inbox (permissions, a full disk) is tried this
+# many times, then recorded as stuck (`inbox_files.stuck_reason`, listed by `marsad status`).
+MAX_MOVE_ATTEMPTS = 5
 _INGESTED = (FileStatus.RECEIVED.value, FileStatus.PROCESSED.value)
 
 
@@ -51,6 +56,7 @@ class Outcome(StrEnum):
     DUPLICATE = "duplicate"
     ALREADY_DONE = "already_done"
     VANISHED = "vanished"
+    CHANGED = "changed"  # the file changed while it was read: nothing recorded, read it again later
 
 
 @dataclass(frozen=True)
@@ -62,9 +68,12 @@ class IngestResult:
     reason: str | None = None
     detail: str | None = None
     rejections: tuple[PartRejection, ...] = field(default_factory=tuple)
+    # Set when the file's rows are committed but it could not leave the inbox (permissions, full disk).
+    move_error: str | None = None
+    stuck: bool = False  # the move failed MAX_MOVE_ATTEMPTS times: the watcher stops trying
 
     def summary(self) -> str:
-        name = self.path.name
+        name = stored_name(self.path.name)
         if self.outcome == Outcome.QUEUED:
             text = f"{name}: {self.documents} article(s) queued"
             if self.rejections:
@@ -76,6 +85,8 @@ class IngestResult:
             return f"{name}: rejected, {self.reason}: {self.detail}"
         if self.outcome == Outcome.DUPLICATE:
             return f"{name}: duplicate, {self.detail}"
+        if self.outcome == Outcome.CHANGED:
+            return f"{name}: changed while it was read; read again once its writer is done"
         return f"{name}: {self.outcome}"
 
 
@@ -85,6 +96,7 @@ class _Action(StrEnum):
     DUPLICATE = "duplicate"  # bytes already ingested from another file
     RESUME = "resume"  # this very file was ingested, then interrupted before it was moved
     RESUME_REJECT = "resume_reject"  # this very file was refused, then interrupted before it was moved
+    RESUME_DUPLICATE = "resume_duplicate"  # this very file was found a duplicate, then not moved
     SKIP = "skip"  # this very file is done with (kept in place)
 
 
@@ -96,6 +108,7 @@ class _Candidate:
     size: int
     digest: str
     modified_at: datetime | None = None
+    identity: Identity | None = None
     parsed: ParsedFile | None = None
     error: RejectedInput | None = None
     action: _Action = _Action.STORE
@@ -104,37 +117,9 @@ class _Candidate:
     document_ids: list[int] = field(default_factory=list)
     reason: str | None = None
     detail: str | None = None
-
-
-def sha256_file(path: Path) -> tuple[bytes, str]:
-    digest = hashlib.sha256()
-    chunks = []
-    with path.open("rb") as handle:
-        while chunk := handle.read(_READ_CHUNK):
-            digest.update(chunk)
-            chunks.append(chunk)
-    return b"".join(chunks), digest.hexdigest()
-
-
-def sha256_stream(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_READ_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def unique_target(directory: Path, name: str) -> Path:
-    """`directory/name`, or `name` with a counter before its suffixes if that is taken."""
-    target = directory / name
-    if not target.exists():
-        return target
-    stem, dot, rest = name.partition(".")
-    for counter in range(1, 100_000):
-        target = directory / f"{stem}-{counter}{dot}{rest}"
-        if not target.exists():
-            return target
-    raise FileExistsError(f"no free name for {name} in {directory}")
+    move_attempts: int = 0
+    move_error: str | None = None
+    stuck: bool = False
 
 
 class Ingestor:
@@ -167,15 +152,27 @@ class Ingestor:
 
     def reject_unreadable(self, path: Path, error: BaseException) -> IngestResult:
         """Refuse a file that failed to ingest for an unexpected reason, so it does not wait forever."""
-        try:
-            candidate = _Candidate(path, path.stat().st_size, sha256_stream(path))
-        except FileNotFoundError:
+        read = read_file(path, max_bytes=0, follow_links_into=self.settings.follow_links_into)
+        if read is None:
             return IngestResult(path, Outcome.VANISHED)
+        candidate = _Candidate(path, read.size, read.digest, read.modified_at)
         candidate.error = RejectedInput(Reason.PROCESSING_ERROR, f"could not be ingested: {error}")
         candidate.action = _Action.REJECT
         try:
             with self.database.session() as session:
-                self._insert_files(session, [candidate])
+                earlier = session.execute(  # refused before, then not moved: one row per file
+                    select(InboxFile.id, InboxFile.reason, InboxFile.detail, InboxFile.move_attempts).where(
+                        InboxFile.path == stored_name(path),
+                        InboxFile.status == FileStatus.REJECTED.value,
+                        InboxFile.moved_to.is_(None),
+                    )
+                ).first()
+                if earlier is None:
+                    self._insert_files(session, [candidate])
+                else:
+                    candidate.action = _Action.RESUME_REJECT
+                    candidate.file_id, candidate.reason, candidate.detail = earlier[:3]
+                    candidate.move_attempts = earlier.move_attempts
             self._dispose([candidate])
         except TRANSIENT_ERRORS as exc:
             raise TransientError(f"database unavailable while rejecting {path.name}: {exc}") from exc
@@ -191,7 +188,7 @@ class Ingestor:
                 rows = session.execute(
                     select(InboxFile.id, InboxFile.path).where(InboxFile.status == FileStatus.RECEIVED.value)
                 ).all()
-                gone = [row.id for row in rows if not Path(row.path).exists()]
+                gone = [row.id for row in rows if not os.path.lexists(path_from_stored(row.path))]
                 if gone:
                     session.execute(
                         update(InboxFile)
@@ -211,6 +208,8 @@ class Ingestor:
             candidate = self._read(path)
             if candidate is None:
                 results[path] = IngestResult(path, Outcome.VANISHED)
+            elif candidate.identity is None:  # changed while it was read
+                results[path] = IngestResult(path, Outcome.CHANGED)
             else:
                 candidates.append(candidate)
         if candidates:
@@ -218,6 +217,17 @@ class Ingestor:
                 with self.database.session() as session:
                     self._plan(session, candidates)
                     self._insert_files(session, candidates)
+                    # Last check before the commit: a writer that went on after the read must not
+                    # leave its file recorded (and moved) cut short.
+                    changed = [c.path for c in candidates if not self._unchanged(c)]
+                    if changed:
+                        raise _ChangedWhileReading(changed)
+            except _ChangedWhileReading as exc:
+                results.update((path, IngestResult(path, Outcome.CHANGED)) for path in exc.paths)
+                rest = [c.path for c in candidates if c.path not in results]
+                if rest:
+                    results.update(zip(rest, self._ingest_many(rest), strict=True))
+                return [results[path] for path in paths]
             except IntegrityError:
                 # Another watcher committed some of the same bytes between our check and our insert:
                 # take the files one at a time, so each sees the other's rows.
@@ -232,25 +242,29 @@ class Ingestor:
         return [results[path] for path in paths]
 
     def _read(self, path: Path) -> _Candidate | None:
-        try:
-            stat = path.stat()
-            size, modified_at = stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)
-            if size > self.settings.max_file_bytes:
-                candidate = _Candidate(path, size, sha256_stream(path), modified_at)
-                candidate.error = RejectedInput(
-                    Reason.OVERSIZE,
-                    f"{size:,} bytes is over the limit of {self.settings.max_file_bytes:,} (MAX_FILE_BYTES)",
-                )
-                return candidate
-            data, digest = sha256_file(path)
-        except FileNotFoundError:
+        """The file read and parsed; None if it vanished; `identity` None if it changed while read."""
+        read = read_file(
+            path, max_bytes=self.settings.max_file_bytes, follow_links_into=self.settings.follow_links_into
+        )
+        if read is None:
             return None
-        candidate = _Candidate(path, len(data), digest, modified_at)
-        try:
-            candidate.parsed = parse_file(path.name, data, self.limits)
-        except RejectedInput as exc:
-            candidate.error = exc
+        candidate = _Candidate(path, read.size, read.digest, read.modified_at, read.identity)
+        if read.changed:
+            candidate.identity = None
+        elif read.refusal is not None:
+            candidate.error = read.refusal
+        else:
+            assert read.data is not None
+            try:
+                candidate.parsed = parse_file(stored_name(path.name), read.data, self.limits)
+            except RejectedInput as exc:
+                candidate.error = exc
         return candidate
+
+    def _unchanged(self, candidate: _Candidate) -> bool:
+        if candidate.action not in (_Action.STORE, _Action.REJECT, _Action.DUPLICATE):
+            return True  # nothing new is recorded from its content
+        return current_identity(candidate.path, self.settings.follow_links_into) == candidate.identity
 
     def _plan(self, session: Session, candidates: Sequence[_Candidate]) -> None:
         """Decide each file's action against what the database already holds for the same bytes."""
@@ -265,6 +279,8 @@ class Ingestor:
                 InboxFile.reason,
                 InboxFile.detail,
                 InboxFile.moved_to,
+                InboxFile.finished_at,
+                InboxFile.move_attempts,
             )
             .where(InboxFile.sha256.in_({c.digest for c in candidates}))
             .order_by(InboxFile.id)
@@ -282,14 +298,18 @@ class Ingestor:
                     first_in_group.setdefault(candidate.digest, candidate)
 
     def _decide(self, candidate: _Candidate, rows: Sequence[Any]) -> _Action:
+        path = stored_name(candidate.path)
         for row in rows:
-            if row.path != str(candidate.path):
+            if row.path != path:
                 continue
             candidate.file_id, candidate.reason, candidate.detail = row.id, row.reason, row.detail
+            candidate.move_attempts = row.move_attempts
             if row.status == FileStatus.RECEIVED:
                 return _Action.RESUME
             if row.status == FileStatus.REJECTED and row.moved_to is None:
                 return _Action.RESUME_REJECT if self.move_rejected else _Action.SKIP
+            if row.status == FileStatus.DUPLICATE and row.finished_at is None:
+                return _Action.RESUME_DUPLICATE
             if self.settings.after_processing is AfterProcessing.KEEP:
                 return _Action.SKIP
         candidate.file_id = None
@@ -312,7 +332,7 @@ class Ingestor:
             if candidate.duplicate_of is None:  # same bytes earlier in this group
                 original = next(c for c in stored if c.digest == candidate.digest)
                 assert original.file_id is not None
-                candidate.duplicate_of = (original.file_id, original.path.name)
+                candidate.duplicate_of = (original.file_id, stored_name(original.path.name))
             first_id, first_name = candidate.duplicate_of
             candidate.detail = f"same bytes as {first_name} (file #{first_id}); nothing new queued"
         self._insert_file_rows(session, duplicates)
@@ -329,8 +349,8 @@ class Ingestor:
 
     def _file_row(self, candidate: _Candidate) -> dict[str, Any]:
         row: dict[str, Any] = {
-            "name": candidate.path.name,
-            "path": str(candidate.path),
+            "name": stored_name(candidate.path.name),
+            "path": stored_name(candidate.path),
             "sha256": candidate.digest,
             "size_bytes": candidate.size,
             "reason": None,
@@ -417,54 +437,90 @@ class Ingestor:
 
     def _send(self, candidates: Sequence[_Candidate]) -> None:
         ids = [doc_id for c in candidates if c.action is _Action.STORE for doc_id in c.document_ids]
-        resumed = [c.file_id for c in candidates if c.action is _Action.RESUME and c.file_id is not None]
-        if resumed:
+        # A file whose move failed before was sent then: only a run interrupted before sending resends.
+        interrupted = [c for c in candidates if c.action is _Action.RESUME and not c.move_attempts]
+        if interrupted:
             with self.database.session() as session:
                 ids += session.execute(
                     select(Document.id)
                     .where(
-                        Document.inbox_file_id.in_(resumed), Document.status == DocumentStatus.QUEUED.value
+                        Document.inbox_file_id.in_([c.file_id for c in interrupted]),
+                        Document.status == DocumentStatus.QUEUED.value,
                     )
                     .order_by(Document.id)
                 ).scalars()
-            for candidate in candidates:
-                if candidate.action is _Action.RESUME:
-                    log.info(
-                        "%s: resuming after an interrupted run (file #%s)",
-                        candidate.path.name,
-                        candidate.file_id,
-                    )
+            for candidate in interrupted:
+                log.info(
+                    "%s: resuming after an interrupted run (file #%s)",
+                    stored_name(candidate.path.name),
+                    candidate.file_id,
+                )
         if ids:
             self.enqueue(ids)
 
     def _dispose(self, candidates: Sequence[_Candidate]) -> None:
-        """Take each file out of the inbox as configured, then record where it went."""
+        """Take each file out of the inbox as configured, then record where it went.
+
+        A file that cannot be moved (permissions, a full disk) keeps its committed rows; the attempt
+        is counted on its row and, after MAX_MOVE_ATTEMPTS, the file is recorded as stuck.
+        """
         updates: list[dict[str, Any]] = []
         now = datetime.now(UTC)
         for candidate in candidates:
-            if candidate.action in (_Action.STORE, _Action.RESUME, _Action.DUPLICATE):
-                moved_to = self._finish_file(candidate.path)
-                status = (
-                    FileStatus.DUPLICATE if candidate.action is _Action.DUPLICATE else FileStatus.PROCESSED
-                )
-            elif candidate.action in (_Action.REJECT, _Action.RESUME_REJECT):
-                moved_to = self._move_rejected(candidate)
-                if moved_to is None:
+            try:
+                if candidate.action in (
+                    _Action.STORE,
+                    _Action.RESUME,
+                    _Action.DUPLICATE,
+                    _Action.RESUME_DUPLICATE,
+                ):
+                    moved_to = self._finish_file(candidate.path)
+                    status = (
+                        FileStatus.PROCESSED
+                        if candidate.action in (_Action.STORE, _Action.RESUME)
+                        else FileStatus.DUPLICATE
+                    )
+                elif candidate.action in (_Action.REJECT, _Action.RESUME_REJECT):
+                    moved_to = self._move_rejected(candidate)
+                    if moved_to is None:
+                        continue
+                    status = FileStatus.REJECTED
+                else:
                     continue
-                status = FileStatus.REJECTED
-            else:
+            except OSError as exc:
+                self._move_failed(candidate, exc)
                 continue
             updates.append(
                 {
                     "id": candidate.file_id,
                     "status": status.value,
                     "finished_at": now,
-                    "moved_to": str(moved_to) if moved_to else None,
+                    "moved_to": stored_name(moved_to) if moved_to else None,
+                    "stuck_reason": None,
                 }
             )
         if updates:
             with self.database.session() as session:
                 session.execute(update(InboxFile), updates)
+
+    def _move_failed(self, candidate: _Candidate, error: OSError) -> None:
+        folder = "rejected/" if candidate.action in (_Action.REJECT, _Action.RESUME_REJECT) else "processed/"
+        candidate.move_error = f"could not leave the inbox for {folder}: {error.strerror or error}"
+        with self.database.session() as session:
+            attempts = session.execute(
+                update(InboxFile)
+                .where(InboxFile.id == candidate.file_id)
+                .values(move_attempts=InboxFile.move_attempts + 1)
+                .returning(InboxFile.move_attempts)
+            ).scalar_one()
+            candidate.move_attempts = attempts
+            if attempts >= MAX_MOVE_ATTEMPTS:
+                candidate.stuck = True
+                session.execute(
+                    update(InboxFile)
+                    .where(InboxFile.id == candidate.file_id)
+                    .values(stuck_reason=f"{candidate.move_error} ({attempts} attempts)")
+                )
 
     def _finish_file(self, path: Path) -> Path | None:
         mode = self.settings.after_processing
@@ -478,7 +534,7 @@ class Ingestor:
             if mode is AfterProcessing.DELETE:
                 path.unlink()
         except FileNotFoundError:
-            log.warning("%s vanished before it could be moved; its rows are committed", path)
+            log.warning("%s vanished before it could be moved; its rows are committed", stored_name(path))
         return None
 
     def _move_rejected(self, candidate: _Candidate) -> Path | None:
@@ -490,17 +546,29 @@ class Ingestor:
         try:
             os.replace(candidate.path, target)
         except FileNotFoundError:
-            log.warning("%s vanished before it could be moved to rejected/", candidate.path)
+            log.warning("%s vanished before it could be moved to rejected/", stored_name(candidate.path))
             return None
         recorded = datetime.now(UTC).isoformat(timespec="seconds")
-        target.with_name(target.name + ".error.txt").write_text(
-            f"file: {candidate.path.name}\nreason: {candidate.reason}\n{candidate.detail}\n"
-            f"recorded as inbox_files.id = {candidate.file_id} at {recorded}\n",
-            encoding="utf-8",
-        )
+        note = target.with_name(fitting_name(target.name, ".error.txt"))
+        # Every value on its own line, escaped: a name or a message cannot forge a line.
+        lines = [
+            f"file: {stored_name(candidate.path.name)}",
+            f"reason: {candidate.reason}",
+            *(stored_name(line) for line in (candidate.detail or "").splitlines()),
+            f"recorded as inbox_files.id = {candidate.file_id} at {recorded}",
+        ]
+        try:
+            note.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        except OSError as exc:  # the row holds the reason; the note is a courtesy
+            log.warning("%s: could not write %s: %s", stored_name(candidate.path.name), note.name, exc)
         return target
 
     def _result(self, candidate: _Candidate) -> IngestResult:
+        return dataclasses.replace(
+            self._outcome(candidate), move_error=candidate.move_error, stuck=candidate.stuck
+        )
+
+    def _outcome(self, candidate: _Candidate) -> IngestResult:
         path, file_id = candidate.path, candidate.file_id
         if candidate.action is _Action.STORE:
             assert candidate.parsed is not None
@@ -515,9 +583,17 @@ class Ingestor:
             return IngestResult(
                 path, Outcome.REJECTED, file_id, reason=candidate.reason, detail=candidate.detail
             )
-        if candidate.action is _Action.DUPLICATE:
+        if candidate.action in (_Action.DUPLICATE, _Action.RESUME_DUPLICATE):
             return IngestResult(path, Outcome.DUPLICATE, file_id, detail=candidate.detail)
         return IngestResult(path, Outcome.ALREADY_DONE, file_id)
+
+
+class _ChangedWhileReading(Exception):
+    """Rolls back a group's transaction when some of its files changed after they were read."""
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        super().__init__(f"{len(paths)} file(s) changed while being read")
+        self.paths = paths
 
 
 def _rejections_detail(rejections: Sequence[PartRejection]) -> str:

@@ -2,9 +2,12 @@
 
 A file is read only once it is finished: after a close-write or a rename into the inbox followed by a
 short quiet spell, or, when no such event is seen (files found by a scan, network file systems), once
-its size and modification time have not changed for SETTLE_SECONDS. The inbox is scanned at start (files
+its size and modification time have not changed for SETTLE_SECONDS; and, in both cases, once no process
+holds it open for writing and its content ends as its format must (`readiness`). A file that changed
+while it was read waits twice as long before the next try. The inbox is scanned at start (files
 dropped while the watcher was down) and every RESCAN_INTERVAL seconds (missed or overflowed events).
-A database outage leaves files where they are and retries them with backoff; nothing stops the loop.
+A database outage leaves files where they are and retries them with backoff; a file that cannot be moved
+out is retried a few times, then reported as stuck; nothing stops the loop.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from watchdog.observers import Observer
 
 from workers.errors import TransientError
 from workers.ingest.inbox import Ingestor, IngestResult, Outcome
+from workers.ingest.names import stored_name
+from workers.ingest.readiness import UNFINISHED_PATIENCE_SECONDS, open_for_writing, unfinished_content
 from workers.retry import compute_backoff
 from workers.settings import Settings
 
@@ -47,6 +52,8 @@ _MAX_RETRY_DELAY = 30.0
 UNEXPECTED_FAILURES_BEFORE_REJECTING = 3
 # Files ingested in one transaction when many are ready at once.
 GROUP_FILES = 200
+# The longest quiet spell a file is made to wait after it changed while being read.
+_MAX_QUIET_SECONDS = 30.0
 
 
 def is_ignored_name(name: str) -> bool:
@@ -67,6 +74,8 @@ class PendingFile:
     finished: bool
     not_before: float = 0.0
     failures: int = 0
+    changed_while_read: int = 0  # each time doubles the quiet spell it must keep
+    waiting_for: str | None = None  # why a quiet file is not read yet (said once in the log)
 
 
 class _Handler(FileSystemEventHandler):
@@ -142,7 +151,7 @@ class InboxWatcher:
             if entry.is_dir(follow_symlinks=False):
                 if not entry.name.startswith(".") and not any(path == e for e in self._excluded):
                     yield from self._walk(path)
-            elif entry.is_file() and self.accepts(path):
+            elif self.accepts(path):  # links, FIFOs and devices too: the ingestor refuses them
                 yield path
 
     # -- events ---------------------------------------------------------------------------------
@@ -179,12 +188,11 @@ class InboxWatcher:
     def ready_files(self) -> list[Path]:
         """Pending files that are finished now, oldest first."""
         now = self.clock()
-        ready = []
+        quiet_files: list[tuple[float, Path]] = []
         for path, entry in list(self.pending.items()):
             if entry.not_before > now:
                 continue
-            quiet = CLOSE_GRACE_SECONDS if entry.finished else self.settings.settle_seconds
-            if now - entry.stable_since < quiet:
+            if now - entry.stable_since < self._quiet(entry):
                 continue
             signature = _signature(path)
             if signature is None:
@@ -192,8 +200,32 @@ class InboxWatcher:
             elif signature != entry.signature:
                 entry.signature, entry.stable_since, entry.finished = signature, now, False
             else:
-                ready.append((entry.stable_since, path))
-        return [path for _, path in sorted(ready)]
+                quiet_files.append((entry.stable_since, path))
+        held = open_for_writing([path for _, path in quiet_files])
+        ready = []
+        for stable_since, path in sorted(quiet_files):
+            entry = self.pending[path]
+            waiting_for = "held open for writing by another process" if path in held else None
+            if waiting_for is None and now - stable_since < UNFINISHED_PATIENCE_SECONDS:
+                waiting_for = unfinished_content(path)
+            if waiting_for is None:
+                if entry.waiting_for is not None:
+                    log.info("%s: ready (was waiting: %s)", stored_name(path.name), entry.waiting_for)
+                ready.append(path)
+                continue
+            if entry.waiting_for != waiting_for:
+                log.info("%s: not read yet, %s", stored_name(path.name), waiting_for)
+            entry.waiting_for = waiting_for
+            entry.not_before = now + self._quiet(entry)
+        return ready
+
+    def _quiet(self, entry: PendingFile) -> float:
+        base = CLOSE_GRACE_SECONDS if entry.finished else self.settings.settle_seconds
+        if entry.changed_while_read:
+            base = min(
+                max(base, self.settings.settle_seconds, 0.5) * 2**entry.changed_while_read, _MAX_QUIET_SECONDS
+            )
+        return base
 
     def process_ready(self, stop: threading.Event | None = None) -> list[IngestResult]:
         """Ingest the files that are ready, in groups; returns what became of them."""
@@ -227,17 +259,44 @@ class InboxWatcher:
             self._retry_later(path, entry, exc, transient=True)
         except Exception as exc:  # retry a few times, then refuse the file
             if entry.failures + 1 >= UNEXPECTED_FAILURES_BEFORE_REJECTING:
-                log.exception("%s failed %d times; moving it to rejected/", path, entry.failures + 1)
+                log.exception(
+                    "%s failed %d times; moving it to rejected/", stored_name(path), entry.failures + 1
+                )
                 return self._give_up(path, entry, exc)
-            log.exception("unexpected error on %s; will retry", path)
+            log.exception("unexpected error on %s; will retry", stored_name(path))
             self._retry_later(path, entry, exc, transient=False)
         return None
 
     def _handled(self, result: IngestResult) -> None:
-        entry = self.pending.pop(result.path, None)
+        name = stored_name(result.path.name)
+        entry = self.pending.get(result.path)
+        if result.outcome is Outcome.CHANGED:
+            if entry is not None:  # read it again once it has kept still for longer
+                entry.changed_while_read += 1
+                entry.stable_since, entry.finished = self.clock(), False
+                signature = _signature(result.path)
+                if signature is not None:
+                    entry.signature = signature
+            log.info("%s: changed while it was read; it will be read again when its writer is done", name)
+            return
+        if result.move_error is not None and not result.stuck and entry is not None:
+            entry.failures += 1
+            delay = compute_backoff(entry.failures, base=0.5, cap=_MAX_RETRY_DELAY)
+            entry.not_before = self.clock() + delay
+            log.warning(
+                "%s: %s; its rows are committed; trying again in %.0fs", name, result.move_error, delay
+            )
+            return
+        self.pending.pop(result.path, None)
         if entry is not None:
             self.handled[result.path] = entry.signature
-        if result.outcome is not Outcome.VANISHED:
+        if result.stuck:
+            log.error(
+                "%s: stuck in the inbox, %s; its rows are committed; `marsad status` lists it",
+                name,
+                result.move_error,
+            )
+        elif result.outcome is not Outcome.VANISHED:
             (log.warning if result.outcome is Outcome.REJECTED else log.info)("%s", result.summary())
 
     def _database_back(self) -> None:
@@ -300,13 +359,13 @@ class InboxWatcher:
             observer.join(timeout=5)
 
     def _forget_departed(self) -> None:
-        for path in [p for p in self.handled if not p.exists()]:
+        for path in [p for p in self.handled if not os.path.lexists(p)]:
             del self.handled[path]
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
     try:
-        stat = path.stat()
+        stat = os.lstat(path)  # a link's own, never its target's
     except (FileNotFoundError, NotADirectoryError):
         return None
     return stat.st_size, stat.st_mtime_ns
