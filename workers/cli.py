@@ -12,16 +12,20 @@ from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from workers.errors import ConfigurationError, MarsadError
+from workers.errors import ConfigurationError, MarsadError, TransientError
 from workers.settings import AfterProcessing, Settings, get_settings
+
+if TYPE_CHECKING:
+    from workers.ingest.inbox import Ingestor
 
 app = typer.Typer(
     name="marsad",
@@ -275,7 +279,11 @@ def ingest(
         ),
     ] = AfterProcessing.KEEP,
 ) -> None:
-    """Queue files or folders without the watcher (same formats and checks), with a progress bar."""
+    """Queue files or folders without the watcher (same formats and checks), with a progress bar.
+
+    A file that fails for an unexpected reason is reported on its own line and the others go on; the
+    exit code is then 1. The database going away stops the command (exit code 1).
+    """
     from db.session import Database
     from workers.celery_app import app as celery_app
     from workers.ingest.inbox import Ingestor, Outcome
@@ -306,18 +314,41 @@ def ingest(
         ) as progress:
             task = progress.add_task("ingesting", total=len(files))
             for path in files:
-                result = ingestor.ingest(path)
-                outcomes[result.outcome.value] += 1
-                articles += result.documents
-                if result.outcome is Outcome.REJECTED or result.rejections:
-                    problems.append(result.summary())
+                try:
+                    result = ingestor.ingest(path)
+                except TransientError:
+                    raise  # the database is away: no later file could be recorded either
+                except Exception as exc:  # one file's bug must not stop the others
+                    outcomes[_FAILED] += 1
+                    problems.append(_failure_line(ingestor, path, exc))
+                else:
+                    outcomes[result.outcome.value] += 1
+                    articles += result.documents
+                    if result.outcome is Outcome.REJECTED or result.rejections:
+                        problems.append(result.summary())
                 progress.advance(task)
     finally:
         services.close()
     summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
     console.print(f"{len(files)} file(s): {summary or 'nothing to do'}; {articles} article(s) queued")
     for line in problems:
-        console.print(f"  [yellow]{line}[/yellow]")
+        console.print(f"  [yellow]{escape(line)}[/yellow]", soft_wrap=True)  # one line per file
+    if outcomes[_FAILED]:
+        raise typer.Exit(1)
+
+
+_FAILED = "failed"
+
+
+def _failure_line(ingestor: Ingestor, path: Path, error: Exception) -> str:
+    """One line for a file whose ingestion raised, after recording it as refused (processing_error)."""
+    name = os.fsencode(path.name).decode("utf-8", "replace")
+    line = f"{name}: failed, {type(error).__name__}: {error}"
+    try:
+        recorded = ingestor.reject_unreadable(path, error)
+    except Exception as exc:  # the record is a courtesy: the line above is the report
+        return f"{line} (not recorded: {exc})"
+    return f"{line}; recorded as refused ({recorded.reason})" if recorded.reason else line
 
 
 @app.command()

@@ -1,4 +1,11 @@
-"""Bytes to text: UTF-8, UTF-16 with a byte-order mark, or Windows-1256; binary files refused."""
+"""Bytes to text, decided on evidence: UTF-8 (a few bad bytes replaced), UTF-16 with or without a
+byte-order mark, or Windows-1256; binary files refused.
+
+The encoding name returned is what `documents.encoding` records:
+
+- `utf-8`, `utf-16` (with a byte-order mark), `utf-16-le` / `utf-16-be` (without one), `windows-1256`;
+- `utf-8+replace`: UTF-8 in which a few bytes did not decode and became U+FFFD.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,10 @@ import codecs
 import re
 
 from workers.errors import Reason, RejectedInput
+
+UTF8 = "utf-8"
+UTF8_REPLACED = "utf-8+replace"
+WINDOWS_1256 = "windows-1256"
 
 # Signatures of binary formats people drop by mistake (often renamed to .txt).
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -25,10 +36,26 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Share of control characters above which text decoded by the Windows-1256 fallback is judged binary.
+# Share of control characters above which decoded text is judged binary.
 _MAX_CONTROL_SHARE = 0.01
 # Control characters (Unicode category Cc) other than tab, line feed, vertical tab, form feed, return.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+# UTF-16 without a byte-order mark: the high byte of every ASCII character is 0x00 and of every Arabic
+# letter 0x06, so one byte position in two is almost only those values and the other almost never.
+_UTF16_SAMPLE_BYTES = 1 << 16
+_UTF16_HIGH_BYTES = (0x00, 0x06)
+_UTF16_MIN_HIGH_SHARE = 0.5
+_UTF16_MAX_LOW_SHARE = 0.05
+
+# A UTF-8 reading is kept, with U+FFFD for the bytes that do not decode (a stray 0xFF, a cut character),
+# when more multi-byte characters decode than bytes fail, and the bytes that fail are few: at most this
+# share of all bytes, or of the non-ASCII sequences (a short text, or a Latin one with few accents).
+_MAX_BAD_SHARE_OF_BYTES = 0.01
+_MAX_BAD_SHARE_OF_NON_ASCII = 0.05
+# Arabic words (two letters or more) are counted in this many characters of each reading.
+_EVIDENCE_CHARS = 1 << 20
+_ARABIC_WORD = re.compile("[\u0621-\u063a\u0641-\u064a]{2,}")
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -40,7 +67,7 @@ def sniff_binary(data: bytes) -> str | None:
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode article bytes; returns (text, encoding name).
+    """Decode article bytes; returns (text, encoding name, as listed in the module's docstring).
 
     Raises RejectedInput: empty_file (nothing but white space), binary_content, undecodable.
     """
@@ -55,22 +82,77 @@ def decode_text(data: bytes) -> tuple[str, str]:
                     Reason.UNDECODABLE,
                     f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}",
                 ) from exc
-            return _checked(text), "utf-16" if encoding == "utf-16" else "utf-8"
+            return _checked(text), "utf-16" if encoding == "utf-16" else UTF8
     binary = sniff_binary(data)
     if binary is not None:
         raise RejectedInput(Reason.BINARY_CONTENT, f"this is a {binary}, not text")
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        return _decode_utf16(data, utf16)
     if b"\x00" in data:
         raise RejectedInput(Reason.BINARY_CONTENT, "the file holds NUL bytes: binary data, not text")
     try:
-        return _checked(data.decode("utf-8")), "utf-8"
+        return _checked(data.decode("utf-8")), UTF8
     except UnicodeDecodeError:
         pass
-    text = data.decode("windows-1256", errors="replace")
-    if "\ufffd" in text:
+    return _decide_8bit(data)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` when the bytes have the pattern of UTF-16 text, else None."""
+    sample = data[:_UTF16_SAMPLE_BYTES]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    even_high = sum(even.count(b) for b in _UTF16_HIGH_BYTES) / len(even)
+    odd_high = sum(odd.count(b) for b in _UTF16_HIGH_BYTES) / len(odd)
+    if odd_high >= _UTF16_MIN_HIGH_SHARE and even_high <= _UTF16_MAX_LOW_SHARE:
+        return "utf-16-le"
+    if even_high >= _UTF16_MIN_HIGH_SHARE and odd_high <= _UTF16_MAX_LOW_SHARE:
+        return "utf-16-be"
+    return None
+
+
+def _decode_utf16(data: bytes, codec: str) -> tuple[str, str]:
+    looks = f"looks like {codec.upper()} without a byte-order mark (NUL bytes in alternating positions)"
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
         raise RejectedInput(
-            Reason.UNDECODABLE, "not valid UTF-8, UTF-16 (with byte-order mark) or Windows-1256 text"
-        )
-    return _checked(text), "windows-1256"
+            Reason.UNDECODABLE, f"{looks} but does not decode as {codec.upper()}: {exc.reason}"
+        ) from exc
+    try:
+        return _checked(text), codec
+    except RejectedInput as exc:
+        if exc.reason is Reason.EMPTY_FILE:
+            raise
+        raise RejectedInput(Reason.UNDECODABLE, f"{looks} but is not text: {exc.message}") from exc
+
+
+def _decide_8bit(data: bytes) -> tuple[str, str]:
+    """Bytes that are not valid UTF-8: UTF-8 with a few bytes replaced, or Windows-1256, on evidence."""
+    as_utf8 = data.decode("utf-8", "replace")
+    as_1256 = data.decode("windows-1256", "replace")
+    bad = len(data) - len(data.decode("utf-8", "ignore").encode("utf-8"))
+    multibyte = len(as_utf8) - len(as_utf8.encode("ascii", "ignore")) - as_utf8.count("\ufffd")
+    arabic_utf8 = _arabic_words(as_utf8)
+    if _arabic_words(as_1256) > arabic_utf8:
+        return _checked(as_1256), WINDOWS_1256
+    few = max(_MAX_BAD_SHARE_OF_BYTES * len(data), _MAX_BAD_SHARE_OF_NON_ASCII * (multibyte + bad))
+    if multibyte > bad and bad <= few:
+        return _checked(as_utf8), UTF8_REPLACED
+    if not arabic_utf8 and multibyte < bad:
+        # No Arabic either way and hardly any UTF-8: 8-bit text such as French in Windows-1256.
+        return _checked(as_1256), WINDOWS_1256
+    raise RejectedInput(
+        Reason.UNDECODABLE,
+        f"reads as UTF-8 but {bad:,} bytes do not decode (too many to replace), "
+        "and it does not read as Windows-1256 either",
+    )
+
+
+def _arabic_words(text: str) -> int:
+    return sum(1 for _ in _ARABIC_WORD.finditer(text, 0, _EVIDENCE_CHARS))
 
 
 def _checked(text: str) -> str:

@@ -2,6 +2,10 @@
 
 Plain functions over bytes, no I/O: `parse_file(name, data, limits)` returns a `ParsedFile` or raises
 `RejectedInput` when nothing in the file is usable.
+
+Archives are unpacked in chunks against one running count per dropped file: every byte a .gz or a .zip
+member yields, at every level (a .jsonl.gz inside a .zip counts its .gz bytes and its .jsonl bytes),
+adds to it, and the whole file is refused (`oversize`) the moment the count passes `Limits.max_bytes`.
 """
 
 from __future__ import annotations
@@ -9,11 +13,12 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from workers.errors import Reason, RejectedInput
 from workers.ingest.decode import decode_text
@@ -26,6 +31,17 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXE
 ARCHIVE_SUFFIXES = frozenset({".gz", ".zip"})
 SUPPORTED_SUFFIXES = ARTICLE_SUFFIXES | ARCHIVE_SUFFIXES
 META_FIELDS = ("title", "url", "source", "published_at")
+# An article object is two or three levels deep; anything past this is refused before json.loads, whose
+# recursion would otherwise end in a RecursionError on input nested thousands of levels.
+MAX_JSON_DEPTH = 100
+# Archives are unpacked this many bytes at a time, each chunk counted before the next is read.
+_UNPACK_CHUNK = 1 << 16
+# JSON read as consecutive pieces: a whole string (brackets inside it are text), a run of anything else
+# but brackets, or one character (a bracket, or the quote of a string that never ends). Possessive
+# quantifiers keep the scan linear: no backtracking into a long string.
+_JSON_PIECE = re.compile(r'"(?:[^"\\]++|\\.)*+"|[^"\[\]{}]++|.', re.S)
+# A drive letter (C:) starts an absolute Windows path.
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 PLAIN = "text/plain"
 HTML = "text/html"
@@ -33,8 +49,40 @@ HTML = "text/html"
 
 @dataclass(frozen=True)
 class Limits:
+    """`max_bytes` bounds the file and, separately, all that its archives unpack to (MAX_FILE_BYTES)."""
+
     max_bytes: int
     max_article_chars: int
+
+
+class _Stream(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+class _UnpackLimitExceeded(RejectedInput):
+    """The running count of unpacked bytes passed the limit: the whole file is refused, not one part."""
+
+
+@dataclass
+class _Unpacked:
+    """The bytes unpacked so far from one dropped file, over every member and nesting level."""
+
+    limit: int
+    total: int = 0
+
+    def read(self, stream: _Stream, where: str) -> bytes:
+        """All of `stream`, read a chunk at a time; raises as soon as the running count passes the limit."""
+        chunks: list[bytes] = []
+        while chunk := stream.read(_UNPACK_CHUNK):
+            self.total += len(chunk)
+            if self.total > self.limit:
+                raise _UnpackLimitExceeded(
+                    Reason.OVERSIZE,
+                    f"unpacked bytes exceeded the limit of {self.limit:,} (MAX_FILE_BYTES) while reading "
+                    f"{where}: every byte unpacked from the file's archives counts, at every level",
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
 
 @dataclass(frozen=True)
@@ -76,7 +124,8 @@ def suffix_of(name: str) -> str:
 
 def parse_file(name: str, data: bytes, limits: Limits) -> ParsedFile:
     """Every article in the file `name` holding `data`."""
-    parsed = _parse(name, data, limits, member=None, inside_archive=False)
+    unpacked = _Unpacked(limits.max_bytes)
+    parsed = _parse(name, data, limits, unpacked, member=None, inside_archive=False)
     if not parsed.articles:
         if parsed.rejections:
             first = parsed.rejections[0]
@@ -89,7 +138,9 @@ def parse_file(name: str, data: bytes, limits: Limits) -> ParsedFile:
     return parsed
 
 
-def _parse(name: str, data: bytes, limits: Limits, *, member: str | None, inside_archive: bool) -> ParsedFile:
+def _parse(
+    name: str, data: bytes, limits: Limits, unpacked: _Unpacked, *, member: str | None, inside_archive: bool
+) -> ParsedFile:
     suffix = suffix_of(name)
     if len(data) > limits.max_bytes:
         raise RejectedInput(
@@ -114,11 +165,12 @@ def _parse(name: str, data: bytes, limits: Limits, *, member: str | None, inside
                 Reason.UNKNOWN_TYPE,
                 f"a .gz must hold one of {', '.join(sorted(ARTICLE_SUFFIXES))} (name it like article.txt.gz)",
             )
-        return _parse(inner, _gunzip(data, limits), limits, member=member, inside_archive=inside_archive)
+        content = _gunzip(data, unpacked, member or name)
+        return _parse(inner, content, limits, unpacked, member=member, inside_archive=inside_archive)
     if suffix == ".zip":
         if inside_archive:
             raise RejectedInput(Reason.NESTED_ARCHIVE, "a .zip inside an archive is not read")
-        return _parse_zip(data, limits)
+        return _parse_zip(data, limits, unpacked)
     raise RejectedInput(
         Reason.UNKNOWN_TYPE,
         f"{suffix or 'no extension'} is not a supported type ({', '.join(sorted(SUPPORTED_SUFFIXES))})",
@@ -159,12 +211,34 @@ def storable(text: str) -> str:
 
 
 def _load_json(text: str) -> Any:
+    _check_json_depth(text)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise RejectedInput(
             Reason.BAD_JSON, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
+    except RecursionError as exc:  # only when called with little stack left: the check above comes first
+        raise RejectedInput(Reason.DEEP_JSON, "JSON nested too deep to read") from exc
+
+
+def _check_json_depth(text: str) -> None:
+    """Refuse JSON whose arrays and objects nest deeper than MAX_JSON_DEPTH, without parsing it."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return  # too few brackets to nest that deep: the common case, no scan
+    depth = 0
+    for match in _JSON_PIECE.finditer(text):
+        first = text[match.start()]
+        if first == '"' and match.end() - match.start() == 1:
+            return  # a string that never ends: json.loads says so
+        if first in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise RejectedInput(
+                    Reason.DEEP_JSON, f"JSON nested deeper than {MAX_JSON_DEPTH} levels: not an article"
+                )
+        elif first in "]}":
+            depth -= 1
 
 
 def _article_from_object(
@@ -211,17 +285,22 @@ def _parse_jsonl(data: bytes, limits: Limits, member: str | None) -> ParsedFile:
     return ParsedFile(tuple(articles), tuple(rejections))
 
 
-def _gunzip(data: bytes, limits: Limits) -> bytes:
+def _gunzip(data: bytes, unpacked: _Unpacked, where: str) -> bytes:
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            out = stream.read(limits.max_bytes + 1)
+            return unpacked.read(stream, where)
     except (OSError, EOFError, zlib.error) as exc:
         raise RejectedInput(Reason.BAD_ARCHIVE, f"not a readable gzip file: {exc}") from exc
-    if len(out) > limits.max_bytes:
-        raise RejectedInput(
-            Reason.OVERSIZE, f"decompresses to over {limits.max_bytes:,} bytes (MAX_FILE_BYTES)"
-        )
-    return out
+
+
+def _unsafe_member_name(name: str) -> str | None:
+    """Why the member name `name` could point outside the archive when unpacked, or None if it cannot."""
+    path = name.replace("\\", "/")
+    if path.startswith("/") or _DRIVE.match(path):
+        return "is an absolute path"
+    if ".." in path.split("/"):
+        return "climbs out of its folder with '..'"
+    return None
 
 
 def _is_skipped_member(info: zipfile.ZipInfo) -> bool:
@@ -229,25 +308,36 @@ def _is_skipped_member(info: zipfile.ZipInfo) -> bool:
     return info.is_dir() or path.parts[0] == "__MACOSX" or any(p.startswith(".") for p in path.parts)
 
 
-def _parse_zip(data: bytes, limits: Limits) -> ParsedFile:
+def _parse_zip(data: bytes, limits: Limits, unpacked: _Unpacked) -> ParsedFile:
+    rejections: list[PartRejection] = []
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [info for info in archive.infolist() if not _is_skipped_member(info)]
+        members = []
+        for info in archive.infolist():
+            unsafe = _unsafe_member_name(info.filename)
+            if unsafe is not None:  # refused, never skipped in silence (checked before the skips below)
+                message = f"member name {info.filename!r} {unsafe}: refused"
+                rejections.append(PartRejection(Reason.UNSAFE_PATH, message, "", info.filename, None))
+            elif not _is_skipped_member(info):
+                members.append(info)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise RejectedInput(Reason.BAD_ARCHIVE, f"not a readable zip file: {exc}") from exc
+    # What the members say they hold: an honest archive over the limit is refused before any unpacking.
+    # The sizes are the archive's own word, so the running count below is what holds a liar to the limit.
     declared = sum(info.file_size for info in members)
     if declared > limits.max_bytes:
         raise RejectedInput(
             Reason.OVERSIZE, f"unpacks to {declared:,} bytes, over {limits.max_bytes:,} (MAX_FILE_BYTES)"
         )
     articles: list[ArticleRecord] = []
-    rejections: list[PartRejection] = []
     for info in members:
         name = info.filename
         try:
             with archive.open(info) as stream:
-                content = stream.read(limits.max_bytes + 1)
-            parsed = _parse(name, content, limits, member=name, inside_archive=True)
+                content = unpacked.read(stream, f"member {name}")
+            parsed = _parse(name, content, limits, unpacked, member=name, inside_archive=True)
+        except _UnpackLimitExceeded:
+            raise
         except RejectedInput as exc:
             rejections.append(PartRejection(exc.reason, exc.message, "", name, None))
             continue
