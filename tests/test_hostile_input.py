@@ -6,6 +6,7 @@ Every hostile file is generated here, small: the limits are made small to show t
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import random
@@ -122,9 +123,10 @@ def test_parse_file_zip_refuses_member_names_that_leave_the_archive(unsafe: str)
 # -- 2. encodings decided on evidence --------------------------------------------------------------
 
 
-def test_decode_text_reads_utf8_with_a_stray_byte_as_utf8_with_a_replacement() -> None:
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8], ids=["no-bom", "utf8-bom"])
+def test_decode_text_reads_utf8_with_a_stray_byte_as_utf8_with_a_replacement(bom: bytes) -> None:
     head, tail = TEXT.split(" في ", 1)
-    data = head.encode() + b" \xff" + " في ".encode() + tail.encode()
+    data = bom + head.encode() + b" \xff" + " في ".encode() + tail.encode()
     text, encoding = decode_text(data)
     assert text == f"{head} \ufffd في {tail}"
     assert encoding == "utf-8+replace"
@@ -162,9 +164,10 @@ def test_decode_text_decides_between_utf8_and_windows_1256_on_evidence(
         assert text.startswith(TEXT.split()[0]) or text.startswith("Tunis")
 
 
-def test_decode_text_refuses_utf8_too_broken_to_repair() -> None:
+@pytest.mark.parametrize("bom", [b"", codecs.BOM_UTF8], ids=["no-bom", "utf8-bom"])
+def test_decode_text_refuses_utf8_too_broken_to_repair(bom: bytes) -> None:
     with pytest.raises(RejectedInput) as caught:
-        decode_text(_corrupt_every(TEXT.encode(), 5))
+        decode_text(bom + _corrupt_every(TEXT.encode(), 5))
     assert caught.value.reason is Reason.UNDECODABLE
     assert "UTF-8" in caught.value.message
 

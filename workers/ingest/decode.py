@@ -5,12 +5,17 @@ The encoding name returned is what `documents.encoding` records:
 
 - `utf-8`, `utf-16` (with a byte-order mark), `utf-16-le` / `utf-16-be` (without one), `windows-1256`;
 - `utf-8+replace`: UTF-8 in which a few bytes did not decode and became U+FFFD.
+
+In order: a byte-order mark decides (UTF-8 with one still has a few bad bytes replaced); a binary
+signature refuses; the UTF-16 byte pattern decides; NUL bytes refuse; valid UTF-8 is UTF-8; then the
+evidence of `_decide_8bit`: Arabic words, and how many bytes fail as UTF-8.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from workers.errors import Reason, RejectedInput
 
@@ -78,6 +83,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as exc:
+                if encoding == "utf-8-sig":  # declared UTF-8: a few bad bytes are replaced, no more
+                    return _utf8_with_replacements(data[len(bom) :], "starts with a UTF-8 byte-order mark")
                 raise RejectedInput(
                     Reason.UNDECODABLE,
                     f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}",
@@ -131,24 +138,57 @@ def _decode_utf16(data: bytes, codec: str) -> tuple[str, str]:
 
 def _decide_8bit(data: bytes) -> tuple[str, str]:
     """Bytes that are not valid UTF-8: UTF-8 with a few bytes replaced, or Windows-1256, on evidence."""
-    as_utf8 = data.decode("utf-8", "replace")
+    as_utf8 = _read_utf8(data)
     as_1256 = data.decode("windows-1256", "replace")
-    bad = len(data) - len(data.decode("utf-8", "ignore").encode("utf-8"))
-    multibyte = len(as_utf8) - len(as_utf8.encode("ascii", "ignore")) - as_utf8.count("\ufffd")
-    arabic_utf8 = _arabic_words(as_utf8)
+    arabic_utf8 = _arabic_words(as_utf8.text)
     if _arabic_words(as_1256) > arabic_utf8:
         return _checked(as_1256), WINDOWS_1256
-    few = max(_MAX_BAD_SHARE_OF_BYTES * len(data), _MAX_BAD_SHARE_OF_NON_ASCII * (multibyte + bad))
-    if multibyte > bad and bad <= few:
-        return _checked(as_utf8), UTF8_REPLACED
-    if not arabic_utf8 and multibyte < bad:
+    if as_utf8.repairable:
+        return _checked(as_utf8.text), UTF8_REPLACED
+    if not arabic_utf8 and as_utf8.multibyte < as_utf8.bad:
         # No Arabic either way and hardly any UTF-8: 8-bit text such as French in Windows-1256.
         return _checked(as_1256), WINDOWS_1256
     raise RejectedInput(
         Reason.UNDECODABLE,
-        f"reads as UTF-8 but {bad:,} bytes do not decode (too many to replace), "
+        f"reads as UTF-8 but {as_utf8.bad:,} bytes do not decode (too many to replace), "
         "and it does not read as Windows-1256 either",
     )
+
+
+def _utf8_with_replacements(data: bytes, declared: str) -> tuple[str, str]:
+    reading = _read_utf8(data)
+    if not reading.repairable:
+        raise RejectedInput(
+            Reason.UNDECODABLE,
+            f"{declared} but {reading.bad:,} bytes do not decode as UTF-8 (too many to replace)",
+        )
+    return _checked(reading.text), UTF8_REPLACED
+
+
+@dataclass(frozen=True)
+class _Utf8Reading:
+    """Bytes read as UTF-8 with U+FFFD for what does not decode, and the evidence for and against it."""
+
+    text: str
+    size: int  # bytes read
+    bad: int  # bytes that do not decode
+    multibyte: int  # characters of two bytes or more that do
+
+    @property
+    def repairable(self) -> bool:
+        """More characters decode than bytes fail, and the bytes that fail are few."""
+        few = max(
+            _MAX_BAD_SHARE_OF_BYTES * self.size,
+            _MAX_BAD_SHARE_OF_NON_ASCII * (self.multibyte + self.bad),
+        )
+        return self.multibyte > self.bad and self.bad <= few
+
+
+def _read_utf8(data: bytes) -> _Utf8Reading:
+    text = data.decode("utf-8", "replace")
+    bad = len(data) - len(data.decode("utf-8", "ignore").encode("utf-8"))
+    multibyte = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    return _Utf8Reading(text, len(data), bad, multibyte)
 
 
 def _arabic_words(text: str) -> int:
