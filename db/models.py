@@ -145,7 +145,9 @@ class Document(Base):
     origin_line: Mapped[int | None] = mapped_column(Integer, comment="1-based line in a .jsonl/.ndjson.")
     content_type: Mapped[str] = mapped_column(String(32), comment="text/plain or text/html.")
     encoding: Mapped[str | None] = mapped_column(
-        String(32), comment="How the bytes were decoded (utf-8, utf-16, windows-1256)."
+        String(32),
+        comment="How the bytes were decoded: utf-8, utf-8+replace (a few bad bytes replaced), utf-16, "
+        "utf-16-le or utf-16-be (no byte-order mark), windows-1256.",
     )
     raw_content: Mapped[str] = mapped_column(Text, comment="The article as received, decoded to text.")
     raw_meta: Mapped[dict[str, Any]] = mapped_column(

@@ -56,6 +56,21 @@ def status_report(settings: Settings, database: Database, broker_url: str) -> di
             .order_by(InboxFile.received_at.desc())
             .limit(RECENT_FAILURES)
         ).all()
+        refused_parts = session.execute(
+            select(
+                Document.id,
+                InboxFile.name,
+                Document.origin_member,
+                Document.origin_line,
+                Document.reason,
+                Document.last_error,
+                Document.finished_at,
+            )
+            .join(InboxFile, InboxFile.id == Document.inbox_file_id)
+            .where(Document.status == DocumentStatus.REJECTED.value)
+            .order_by(Document.id.desc())
+            .limit(RECENT_FAILURES)
+        ).all()
         stuck = session.execute(
             select(
                 InboxFile.id, InboxFile.path, InboxFile.status, InboxFile.stuck_reason, InboxFile.received_at
@@ -92,6 +107,19 @@ def status_report(settings: Settings, database: Database, broker_url: str) -> di
                 "at": row.received_at.isoformat(),
             }
             for row in rejected
+        ],
+        # Single JSONL lines or archive members refused while the rest of their file was read.
+        "recent_refused_parts": [
+            {
+                "document_id": row.id,
+                "file": row.name,
+                "member": row.origin_member,
+                "line": row.origin_line,
+                "reason": row.reason,
+                "error": row.last_error,
+                "at": row.finished_at.isoformat() if row.finished_at else None,
+            }
+            for row in refused_parts
         ],
         # Files whose rows are committed but which could not leave the inbox; each is tried again
         # when the watcher restarts or the file changes.

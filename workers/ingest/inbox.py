@@ -47,6 +47,8 @@ _INSERT_CHUNK = 2000
 # A file whose rows committed but that cannot leave the inbox (permissions, a full disk) is tried this
 # many times, then recorded as stuck (`inbox_files.stuck_reason`, listed by `marsad status`).
 MAX_MOVE_ATTEMPTS = 5
+# How much of a refused line a `<name>.rejected.txt` shows.
+REFUSED_EXCERPT_CHARS = 120
 _INGESTED = (FileStatus.RECEIVED.value, FileStatus.PROCESSED.value)
 
 
@@ -475,6 +477,8 @@ class Ingestor:
                     _Action.RESUME_DUPLICATE,
                 ):
                     moved_to = self._finish_file(candidate.path)
+                    if moved_to is not None and candidate.parsed is not None and candidate.parsed.rejections:
+                        self._write_refused_parts(moved_to, candidate.parsed.rejections)
                     status = (
                         FileStatus.PROCESSED
                         if candidate.action in (_Action.STORE, _Action.RESUME)
@@ -536,6 +540,18 @@ class Ingestor:
         except FileNotFoundError:
             log.warning("%s vanished before it could be moved; its rows are committed", stored_name(path))
         return None
+
+    def _write_refused_parts(self, moved_to: Path, rejections: Sequence[PartRejection]) -> None:
+        """`<name>.rejected.txt` beside a processed file: each refused line or member, one line each."""
+        note = moved_to.with_name(fitting_name(moved_to.name, ".rejected.txt"))
+        lines = [
+            stored_name(f"{r.where()}: {r.reason}: {r.message}: {r.excerpt[:REFUSED_EXCERPT_CHARS]}")
+            for r in rejections
+        ]
+        try:
+            note.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        except OSError as exc:  # the documents rows hold every refusal; the note is a courtesy
+            log.warning("%s: could not write %s: %s", stored_name(moved_to.name), note.name, exc)
 
     def _move_rejected(self, candidate: _Candidate) -> Path | None:
         if not self.move_rejected:

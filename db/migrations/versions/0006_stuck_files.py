@@ -1,4 +1,5 @@
-"""inbox files that cannot leave the inbox: attempts counted, the reason kept
+"""inbox files that cannot leave the inbox: attempts counted, the reason kept; names escaped;
+the encodings documents record
 
 Revision ID: 0006
 Revises: 0005
@@ -23,11 +24,16 @@ NAME_COMMENT = (
     "escaped (\\\\, \\xNN, \\uNNNN)."
 )
 PATH_COMMENT = "Absolute path where the watcher found the file, escaped as the name is."
+ENCODING_COMMENT = (
+    "How the bytes were decoded: utf-8, utf-8+replace (a few bad bytes replaced), utf-16, "
+    "utf-16-le or utf-16-be (no byte-order mark), windows-1256."
+)
 
 
 def upgrade() -> None:
     op.alter_column("inbox_files", "name", comment=NAME_COMMENT, existing_type=sa.Text())
     op.alter_column("inbox_files", "path", comment=PATH_COMMENT, existing_type=sa.Text())
+    op.alter_column("documents", "encoding", comment=ENCODING_COMMENT, existing_type=sa.String(32))
     op.add_column(
         "inbox_files",
         sa.Column(
@@ -51,6 +57,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.alter_column(
+        "documents",
+        "encoding",
+        comment="How the bytes were decoded (utf-8, utf-16, windows-1256).",
+        existing_type=sa.String(32),
+    )
     op.alter_column("inbox_files", "path", comment="Absolute path where the watcher found the file.")
     op.alter_column("inbox_files", "name", comment="File name as dropped.")
     op.drop_column("inbox_files", "stuck_reason")
