@@ -114,8 +114,18 @@ def test_compose_inbox_bind_mount_is_the_inbox_setting() -> None:
 def test_compose_flower_port_matches_its_setting() -> None:
     flower = COMPOSE["services"]["flower"]
     port = flower["environment"]["MARSAD_FLOWER_PORT"]
-    assert flower["ports"] == [f"{port}:{port}"] and flower["environment"]["MARSAD_FLOWER_HOST"] == "0.0.0.0"
+    assert flower["ports"] == [f"127.0.0.1:{port}:{port}"]
+    assert flower["environment"]["MARSAD_FLOWER_HOST"] == "0.0.0.0"  # inside its container
     assert f":{port}/healthcheck" in " ".join(flower["healthcheck"]["test"])
+
+
+def test_compose_flower_is_published_on_loopback_only_and_requires_a_login() -> None:
+    for name, service in COMPOSE["services"].items():
+        for published in service.get("ports", []):
+            assert str(published).startswith("127.0.0.1:"), f"{name} publishes {published} on every interface"
+    login = COMPOSE["services"]["flower"]["environment"]["MARSAD_FLOWER_BASIC_AUTH"]
+    # `${VAR:?message}`: compose refuses to start without it.
+    assert re.fullmatch(r"\$\{FLOWER_BASIC_AUTH:\?[^}]+\}", login), login
 
 
 def test_compose_database_url_matches_the_postgres_service() -> None:

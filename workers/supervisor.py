@@ -2,7 +2,8 @@
 
 Each child runs in its own session (process group) so that a stop reaches the processes it spawned
 (Celery's pool, for one); each also gets SIGTERM from the kernel if the supervisor itself dies
-(PR_SET_PDEATHSIG), so no child outlives it.
+(PR_SET_PDEATHSIG), so no child outlives it. The embedded servers are not children (they are shared
+with other Marsad commands), but they are watched as well and restarted when they die.
 """
 
 from __future__ import annotations
@@ -18,13 +19,16 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from workers.errors import MarsadError
 from workers.retry import compute_backoff
 
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
 _RESTART_DELAY = 2.0
+_SERVER_RESTART_DELAY = 1.0
 _MAX_RESTART_DELAY = 60.0
 _STOP_TIMEOUT = 20.0
 
@@ -47,10 +51,30 @@ class Child:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+class Server(Protocol):
+    """A server the children need (the embedded PostgreSQL or Redis), restarted in place if it dies."""
+
+    name: str
+
+    def is_running(self) -> bool: ...
+
+    def restart(self) -> None: ...
+
+
+@dataclass
+class _Revival:
+    failures: int = 0
+    next_try: float = 0.0
+
+
 class Supervisor:
-    def __init__(self, children: Sequence[Child], env: Mapping[str, str]) -> None:
+    def __init__(
+        self, children: Sequence[Child], env: Mapping[str, str], servers: Sequence[Server] = ()
+    ) -> None:
         self.children = list(children)
         self.env = dict(env)
+        self.servers = list(servers)
+        self._revivals = {id(server): _Revival() for server in self.servers}
         self.stopping = threading.Event()
 
     def start(self) -> None:
@@ -68,8 +92,9 @@ class Supervisor:
         log.info("started %s (pid %d)", child.name, child.process.pid)
 
     def watch(self) -> None:
-        """Restart children that exit on their own, until `stopping` is set."""
+        """Restart servers that die and children that exit on their own, until `stopping` is set."""
         while not self.stopping.wait(0.5):
+            self._revive_servers()
             for child in self.children:
                 if child.process is None or child.process.poll() is None:
                     continue
@@ -83,6 +108,23 @@ class Supervisor:
                     "%s exited with code %s; restarting (restart #%d)", child.name, code, child.restarts
                 )
                 self._spawn(child)
+
+    def _revive_servers(self) -> None:
+        for server in self.servers:
+            revival = self._revivals[id(server)]
+            if self.stopping.is_set() or time.monotonic() < revival.next_try or server.is_running():
+                continue
+            log.warning("the embedded %s is not running; restarting it", server.name)
+            try:
+                server.restart()
+            except MarsadError as exc:  # a killed PostgreSQL's backends linger a moment: try again later
+                revival.failures += 1
+                delay = compute_backoff(revival.failures, base=_SERVER_RESTART_DELAY, cap=_MAX_RESTART_DELAY)
+                revival.next_try = time.monotonic() + delay
+                log.warning("%s; trying again in %.0fs", exc, delay)
+                continue
+            revival.failures = 0
+            log.warning("restarted the embedded %s", server.name)
 
     def pids(self) -> list[int]:
         return [c.process.pid for c in self.children if c.process is not None]
