@@ -18,6 +18,7 @@ from workers.clean.normalize import display_text, matching_form, normalize_for_m
 from workers.clean.publication import parse_timestamp, read_publication
 from workers.clean.rules import default_agencies, default_rules
 from workers.errors import StageError
+from workers.ingest.formats import DECODING_NOTE
 
 __all__ = [
     "CleanedArticle",
@@ -71,7 +72,9 @@ class CleanedArticle:
     published_source: PublishedSource | None
     text_sha256: str
     dropped: tuple[Dropped, ...] = ()
-    warnings: tuple[str, ...] = ()  # what could not be read as given (a published_at cut short, ...)
+    # What could not be read as given: bytes stripped or replaced in decoding, a published_at cut short
+    # or unreadable, ... Stored in the cleaning audit and shown by `marsad clean`.
+    warnings: tuple[str, ...] = ()
 
     @property
     def published(self) -> date | None:
@@ -125,8 +128,14 @@ def clean_document(raw: RawDocument) -> CleanedArticle:
         published_source=published_source,
         text_sha256=hashlib.sha256(normalized.encode("utf-8")).hexdigest(),
         dropped=tuple(lines.dropped),
-        warnings=(given.warning,) if given.warning else (),
+        warnings=tuple(warning for warning in (_decoding_warning(raw.meta), given.warning) if warning),
     )
+
+
+def _decoding_warning(meta: dict[str, str]) -> str | None:
+    """What decoding stripped or replaced in the file's bytes, as ingest noted it on the article."""
+    note = meta.get(DECODING_NOTE)
+    return f"decoding: {note}" if note else None
 
 
 def _publication(

@@ -7,8 +7,14 @@ The encoding name returned is what `documents.encoding` records:
 - `utf-8+replace`: UTF-8 in which a few bytes did not decode and became U+FFFD.
 
 In order: a byte-order mark decides (UTF-8 with one still has a few bad bytes replaced); a binary
-signature refuses; the UTF-16 byte pattern decides; NUL bytes refuse; valid UTF-8 is UTF-8; then the
+signature refuses; the UTF-16 byte pattern decides; NUL bytes at the end are padding, and NUL bytes
+elsewhere refuse the file only when they are more than a stray few; valid UTF-8 is UTF-8; then the
 evidence of `_decide_8bit`: Arabic words, and how many bytes fail as UTF-8.
+
+Text is never refused for one odd byte: padding NULs and stray control characters (a DOS end-of-file
+mark, a bell) are stripped, and `decode` says so in its `notes`, which the article carries to the
+cleaning audit. A file is binary when its content says so: a signature, or a high share of NUL or
+control characters.
 """
 
 from __future__ import annotations
@@ -43,6 +49,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # Share of control characters above which decoded text is judged binary.
 _MAX_CONTROL_SHARE = 0.01
+# Share of NUL bytes (padding at the end aside) above which a file is binary: a NUL is never text, so
+# more than one byte in a hundred is no stray. Binary formats are full of them.
+_MAX_NUL_SHARE = 0.01
 # Control characters (Unicode category Cc) other than tab, line feed, vertical tab, form feed, return.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
@@ -71,10 +80,27 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode article bytes; returns (text, encoding name, as listed in the module's docstring).
+@dataclass(frozen=True)
+class DecodedText:
+    """Text read from bytes: the encoding it was read in, and what was stripped or replaced on the way."""
 
-    Raises RejectedInput: empty_file (nothing but white space), binary_content, undecodable.
+    text: str
+    encoding: str  # as listed in the module's docstring
+    notes: tuple[str, ...] = ()
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode article bytes; returns (text, encoding name, as listed in the module's docstring)."""
+    decoded = decode(data)
+    return decoded.text, decoded.encoding
+
+
+def decode(data: bytes) -> DecodedText:
+    """Decode article bytes, noting what was stripped (padding NULs, stray control characters) or
+    replaced (bytes that are not UTF-8).
+
+    Raises RejectedInput: empty_file (nothing but white space or NUL bytes), binary_content,
+    undecodable.
     """
     if not data.strip():
         raise RejectedInput(Reason.EMPTY_FILE, "the file is empty or holds only white space")
@@ -89,20 +115,37 @@ def decode_text(data: bytes) -> tuple[str, str]:
                     Reason.UNDECODABLE,
                     f"starts with a {encoding} byte-order mark but is not {encoding}: {exc}",
                 ) from exc
-            return _checked(text), "utf-16" if encoding == "utf-16" else UTF8
+            return _checked(text, "utf-16" if encoding == "utf-16" else UTF8)
     binary = sniff_binary(data)
     if binary is not None:
         raise RejectedInput(Reason.BINARY_CONTENT, f"this is a {binary}, not text")
     utf16 = _utf16_without_bom(data)
     if utf16 is not None:
         return _decode_utf16(data, utf16)
-    if b"\x00" in data:
-        raise RejectedInput(Reason.BINARY_CONTENT, "the file holds NUL bytes: binary data, not text")
+    body = data.rstrip(b"\x00")
+    notes = []
+    if len(body) < len(data):
+        if not body.strip():
+            raise RejectedInput(Reason.EMPTY_FILE, "the file holds only NUL bytes and white space: no text")
+        notes.append(f"{_count(len(data) - len(body), 'NUL byte')} at the end stripped (padding)")
+    inner = body.count(0)
+    if inner > _MAX_NUL_SHARE * len(body):
+        raise RejectedInput(
+            Reason.BINARY_CONTENT,
+            f"{_count(inner, 'NUL byte')} in {len(body):,} bytes: binary data, not text",
+        )
+    if inner:
+        notes.append(f"{_count(inner, 'NUL byte')} inside the text stripped")
+        body = body.replace(b"\x00", b"")
     try:
-        return _checked(data.decode("utf-8")), UTF8
+        decoded = _checked(body.decode("utf-8"), UTF8)
     except UnicodeDecodeError:
-        pass
-    return _decide_8bit(data)
+        decoded = _decide_8bit(body)
+    return DecodedText(decoded.text, decoded.encoding, (*notes, *decoded.notes))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -120,7 +163,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _decode_utf16(data: bytes, codec: str) -> tuple[str, str]:
+def _decode_utf16(data: bytes, codec: str) -> DecodedText:
     looks = f"looks like {codec.upper()} without a byte-order mark (NUL bytes in alternating positions)"
     try:
         text = data.decode(codec)
@@ -129,25 +172,25 @@ def _decode_utf16(data: bytes, codec: str) -> tuple[str, str]:
             Reason.UNDECODABLE, f"{looks} but does not decode as {codec.upper()}: {exc.reason}"
         ) from exc
     try:
-        return _checked(text), codec
+        return _checked(text, codec)
     except RejectedInput as exc:
         if exc.reason is Reason.EMPTY_FILE:
             raise
         raise RejectedInput(Reason.UNDECODABLE, f"{looks} but is not text: {exc.message}") from exc
 
 
-def _decide_8bit(data: bytes) -> tuple[str, str]:
+def _decide_8bit(data: bytes) -> DecodedText:
     """Bytes that are not valid UTF-8: UTF-8 with a few bytes replaced, or Windows-1256, on evidence."""
     as_utf8 = _read_utf8(data)
     as_1256 = data.decode("windows-1256", "replace")
     arabic_utf8 = _arabic_words(as_utf8.text)
     if _arabic_words(as_1256) > arabic_utf8:
-        return _checked(as_1256), WINDOWS_1256
+        return _checked(as_1256, WINDOWS_1256)
     if as_utf8.repairable:
-        return _checked(as_utf8.text), UTF8_REPLACED
+        return _replaced(as_utf8)
     if not arabic_utf8 and as_utf8.multibyte < as_utf8.bad:
         # No Arabic either way and hardly any UTF-8: 8-bit text such as French in Windows-1256.
-        return _checked(as_1256), WINDOWS_1256
+        return _checked(as_1256, WINDOWS_1256)
     raise RejectedInput(
         Reason.UNDECODABLE,
         f"reads as UTF-8 but {as_utf8.bad:,} bytes do not decode (too many to replace), "
@@ -155,14 +198,20 @@ def _decide_8bit(data: bytes) -> tuple[str, str]:
     )
 
 
-def _utf8_with_replacements(data: bytes, declared: str) -> tuple[str, str]:
+def _utf8_with_replacements(data: bytes, declared: str) -> DecodedText:
     reading = _read_utf8(data)
     if not reading.repairable:
         raise RejectedInput(
             Reason.UNDECODABLE,
             f"{declared} but {reading.bad:,} bytes do not decode as UTF-8 (too many to replace)",
         )
-    return _checked(reading.text), UTF8_REPLACED
+    return _replaced(reading)
+
+
+def _replaced(reading: _Utf8Reading) -> DecodedText:
+    decoded = _checked(reading.text, UTF8_REPLACED)
+    note = f"{_count(reading.bad, 'byte')} not UTF-8 replaced by U+FFFD"
+    return DecodedText(decoded.text, decoded.encoding, (note, *decoded.notes))
 
 
 @dataclass(frozen=True)
@@ -195,11 +244,18 @@ def _arabic_words(text: str) -> int:
     return sum(1 for _ in _ARABIC_WORD.finditer(text, 0, _EVIDENCE_CHARS))
 
 
-def _checked(text: str) -> str:
-    """`text` if it reads as text: not only white space, and not riddled with control characters."""
+def _checked(text: str, encoding: str) -> DecodedText:
+    """`text` if it reads as text (not only white space, and not riddled with control characters), with
+    the few stray control characters it holds stripped and noted."""
     if not text.strip():
         raise RejectedInput(Reason.EMPTY_FILE, "the file holds only white space")
-    controls = len(_CONTROL.findall(text))
-    if controls > _MAX_CONTROL_SHARE * len(text):
-        raise RejectedInput(Reason.UNDECODABLE, f"{controls} control characters: binary data, not text")
-    return text
+    controls = _CONTROL.findall(text)
+    if len(controls) > _MAX_CONTROL_SHARE * len(text):
+        raise RejectedInput(Reason.UNDECODABLE, f"{len(controls)} control characters: binary data, not text")
+    if not controls:
+        return DecodedText(text, encoding)
+    text = _CONTROL.sub("", text)
+    if not text.strip():
+        raise RejectedInput(Reason.EMPTY_FILE, "the file holds only white space and control characters")
+    kinds = ", ".join(f"U+{ord(c):04X}" for c in sorted(set(controls)))
+    return DecodedText(text, encoding, (f"{_count(len(controls), 'control character')} stripped ({kinds})",))

@@ -21,7 +21,7 @@ from pathlib import PurePosixPath
 from typing import Any, Protocol
 
 from workers.errors import Reason, RejectedInput
-from workers.ingest.decode import decode_text
+from workers.ingest.decode import DecodedText, decode
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -31,6 +31,12 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXE
 ARCHIVE_SUFFIXES = frozenset({".gz", ".zip"})
 SUPPORTED_SUFFIXES = ARTICLE_SUFFIXES | ARCHIVE_SUFFIXES
 META_FIELDS = ("title", "url", "source", "published_at")
+# Feeds write published_at as epoch seconds, often as a JSON number: kept as its text, read by the cleaner.
+NUMERIC_META_FIELDS = frozenset({"published_at"})
+# The meta key under which an article carries what decoding stripped or replaced (padding NULs, stray
+# control characters, bytes that are not UTF-8): stored with the document's raw_meta, and reported by
+# the cleaner among the article's warnings. Never read from the article's own fields.
+DECODING_NOTE = "decoding"
 # An article object is two or three levels deep; anything past this is refused before json.loads, whose
 # recursion would otherwise end in a RecursionError on input nested thousands of levels.
 MAX_JSON_DEPTH = 100
@@ -147,13 +153,13 @@ def _parse(
             Reason.OVERSIZE, f"{len(data):,} bytes is over the limit of {limits.max_bytes:,} (MAX_FILE_BYTES)"
         )
     if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
-        text, encoding = decode_text(data)
+        decoded = decode(data)
         content_type = HTML if suffix in HTML_SUFFIXES else PLAIN
-        return ParsedFile((_article(text, content_type, encoding, {}, limits, member, None),))
+        return ParsedFile((_article(decoded.text, content_type, decoded, {}, limits, member, None),))
     if suffix in JSON_SUFFIXES:
-        text, encoding = decode_text(data)
-        obj = _load_json(text)
-        return ParsedFile((_article_from_object(obj, encoding, limits, member, None),))
+        decoded = decode(data)
+        obj = _load_json(decoded.text)
+        return ParsedFile((_article_from_object(obj, decoded, limits, member, None),))
     if suffix in JSONL_SUFFIXES:
         return _parse_jsonl(data, limits, member)
     if suffix == ".gz":
@@ -180,7 +186,7 @@ def _parse(
 def _article(
     text: str,
     content_type: str,
-    encoding: str | None,
+    decoded: DecodedText,
     meta: dict[str, str],
     limits: Limits,
     member: str | None,
@@ -194,9 +200,10 @@ def _article(
             Reason.OVERSIZE,
             f"article of {len(text):,} characters is over the limit of {limits.max_article_chars:,}",
         )
-    return ArticleRecord(
-        text, content_type, encoding, {k: storable(v) for k, v in meta.items()}, member, line
-    )
+    meta = {k: storable(v) for k, v in meta.items()}
+    if decoded.notes:
+        meta[DECODING_NOTE] = "; ".join(decoded.notes)
+    return ArticleRecord(text, content_type, decoded.encoding, meta, member, line)
 
 
 def storable(text: str) -> str:
@@ -242,7 +249,7 @@ def _check_json_depth(text: str) -> None:
 
 
 def _article_from_object(
-    obj: Any, encoding: str | None, limits: Limits, member: str | None, line: int | None
+    obj: Any, decoded: DecodedText, limits: Limits, member: str | None, line: int | None
 ) -> ArticleRecord:
     if isinstance(obj, list):
         raise RejectedInput(
@@ -259,27 +266,30 @@ def _article_from_object(
         value = obj.get(key)
         if value is None:
             continue
+        if key in NUMERIC_META_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
+            value = repr(value) if isinstance(value, float) else str(value)
         if not isinstance(value, str):
-            raise RejectedInput(Reason.BAD_FIELD, f"field {key!r} must be a string")
+            kind = "a string or a number" if key in NUMERIC_META_FIELDS else "a string"
+            raise RejectedInput(Reason.BAD_FIELD, f"field {key!r} must be {kind}")
         if value.strip():
             meta[key] = value.strip()
     if text and text.strip():
-        return _article(text, PLAIN, encoding, meta, limits, member, line)
+        return _article(text, PLAIN, decoded, meta, limits, member, line)
     if html and html.strip():
-        return _article(html, HTML, encoding, meta, limits, member, line)
+        return _article(html, HTML, decoded, meta, limits, member, line)
     raise RejectedInput(Reason.MISSING_TEXT, "the object has no non-empty 'text' or 'html' field")
 
 
 def _parse_jsonl(data: bytes, limits: Limits, member: str | None) -> ParsedFile:
-    text, encoding = decode_text(data)
+    decoded = decode(data)
     articles: list[ArticleRecord] = []
     rejections: list[PartRejection] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(decoded.text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             obj = _load_json(line)
-            articles.append(_article_from_object(obj, encoding, limits, member, number))
+            articles.append(_article_from_object(obj, decoded, limits, member, number))
         except RejectedInput as exc:
             rejections.append(PartRejection(exc.reason, exc.message, line[:500], member, number))
     return ParsedFile(tuple(articles), tuple(rejections))
