@@ -395,6 +395,8 @@ def clean(
                 soft_wrap=True,
                 highlight=False,
             )
+        for warning in report["warnings"]:
+            console.print(f"[bold red]warning[/bold red] {escape(warning)}", soft_wrap=True, highlight=False)
 
 
 class EventFormat(StrEnum):

@@ -61,4 +61,5 @@ def clean_file(path: Path, max_bytes: int, max_article_chars: int) -> Iterator[d
             "source": cleaned.source,
             "url": cleaned.url,
             "dropped": [{"rule": d.rule, "line": d.line} for d in cleaned.dropped],
+            "warnings": list(cleaned.warnings),
         }
