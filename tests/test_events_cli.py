@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.cells import cell_len
 from sqlalchemy import update
 
 from db.models import Document
@@ -88,7 +89,15 @@ RUNS = {
     "table": [],
     "bad date": ["--since", "2024-13-01"],
     "unknown type": ["--type", "consult,PARLEY"],
+    "country in English": ["--format", "json", "--country", "Syria"],
+    "country in Arabic": ["--format", "json", "--country", "سوريا"],
+    "actor by name": ["--format", "json", "--actor", "Israel"],
+    "unknown country": ["--country", "Atlantis"],
+    "unknown actor": ["--actor", "Narnia"],
+    "table at 80 columns": [],
 }  # fmt: skip
+# The console width of each run: wide, so that the table tests read whole cells, unless named here.
+WIDTH = {"table at 80 columns": 80}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +115,9 @@ def runs(
     )
     with ThreadPoolExecutor(len(RUNS)) as pool:
         started = {
-            name: pool.submit(marsad, settings, "events", *args, check=False, COLUMNS="200")
+            name: pool.submit(
+                marsad, settings, "events", *args, check=False, COLUMNS=str(WIDTH.get(name, 200))
+            )
             for name, args in RUNS.items()
         }
     return {name: future.result() for name, future in started.items()}
@@ -229,6 +240,29 @@ def test_events_csv_has_a_header_and_matches_json(runs: dict[str, Any]) -> None:
             assert row[column] == expected, column
 
 
+@pytest.mark.parametrize(
+    ("run", "found"),
+    [
+        ("country in English", ["2024-07-20"]),
+        ("country in Arabic", ["2024-07-20"]),
+        ("actor by name", ["2024-07-20"]),
+    ],
+)
+def test_events_code_filters_take_names_in_english_and_arabic(
+    runs: dict[str, Any], run: str, found: list[str]
+) -> None:
+    assert [e["event_date"] for e in json.loads(output(runs, run))] == found
+
+
+def test_events_table_fits_80_columns_with_whole_dates_types_and_codes(runs: dict[str, Any]) -> None:
+    table = output(runs, "table at 80 columns")
+    assert all(cell_len(line) <= 80 for line in table.splitlines()), table
+    for day, event_type, _, actors, recipients, country in EXPECTED:
+        for whole in (day, event_type, *actors, *recipients, *([country] if country else [])):
+            assert whole in table, (whole, table)
+    assert "Damascus" in table and "اتهمت" in table  # the place and the evidence still shown
+
+
 def test_events_table_shows_codes_and_places(runs: dict[str, Any]) -> None:
     table = output(runs, "table")
     for shown in ("SYR", "ISR", "MAR", "IRQ", "EGY", "RUS", "USA", "ACCUSE", "PROTEST", "Damascus", "1/1"):
@@ -238,7 +272,12 @@ def test_events_table_shows_codes_and_places(runs: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize(
     ("run", "message"),
-    [("bad date", "--since '2024-13-01': not a date"), ("unknown type", "unknown event type PARLEY")],
+    [
+        ("bad date", "--since '2024-13-01': not a date"),
+        ("unknown type", "unknown event type PARLEY"),
+        ("unknown country", "--country 'Atlantis': no country has this code or name"),
+        ("unknown actor", "--actor 'Narnia': no state or organisation has this code or name"),
+    ],
 )
 def test_events_bad_filters_exit_1_with_a_clear_message(runs: dict[str, Any], run: str, message: str) -> None:
     result = runs[run]

@@ -1,29 +1,46 @@
-"""`marsad events`: the stored events (v_events, one row per real-world event), filtered, newest first."""
+"""`marsad events`: the stored events (v_events, one row per real-world event), filtered, newest first.
+
+The code-valued filters (`--actor`, `--country`) take a code or a name in English or Arabic, resolved
+through the extractor's lexicon (which holds ISO 3166-1's names through pycountry); the table is laid
+out for the console's width.
+"""
 
 from __future__ import annotations
 
 import csv
+import difflib
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TextIO
 
+import pycountry
+from rich import box
+from rich.cells import cell_len
+from rich.table import Table
+from rich.text import Text
 from sqlalchemy import bindparam, text
 
 from db.session import Database
+from workers.clean.normalize import normalize_for_matching
 from workers.errors import ConfigurationError
-from workers.extract.lexicon import PLOVER_TYPES
+from workers.extract.lexicon import PLOVER_TYPES, Kind, Lexicon, default_lexicon
 
 __all__ = [
     "COLUMNS",
-    "TABLE_HEADERS",
+    "UNKNOWN_ACTOR",
     "EventFilters",
+    "actor_code",
+    "country_code",
     "event_types",
     "events_json",
+    "events_table",
     "list_events",
     "parse_day",
-    "table_row",
     "write_events_csv",
 ]
 
@@ -34,13 +51,15 @@ COLUMNS = (
     "location_name", "location_country", "latitude", "longitude", "geonameid",
     "num_mentions", "num_articles", "num_sources", "first_seen", "last_seen", "evidence", "source_urls",
 )  # fmt: skip
-TABLE_HEADERS = ("id", "date", "type", "mode", "actors → recipients", "place", "articles/outlets", "evidence")
 EVIDENCE_CHARS = 80
+UNKNOWN_ACTOR = "UNK"  # the code of an actor the article does not name (EVENTS.md, "Actors")
 
 
 @dataclass(frozen=True)
 class EventFilters:
-    """Which events to list. Dates are inclusive; codes and types are upper case; empty means any."""
+    """Which events to list. Dates are inclusive; types are upper case; `actor` and `country` are a code
+    (any case) or a name in English or Arabic, as `actor_code` and `country_code` take them; empty means
+    any."""
 
     since: date | None = None
     until: date | None = None
@@ -92,16 +111,14 @@ def list_events(database: Database, filters: EventFilters) -> list[dict[str, Any
     if filters.types:
         conditions.append("type IN :types")
         params["types"] = list(filters.types)
+    # Containment, not ANY(): the GIN indexes on events.actor_codes and recipient_codes serve `@>`.
+    actor_condition = (
+        "(actor_codes @> ARRAY[CAST(:actor AS varchar)] OR recipient_codes @> ARRAY[CAST(:actor AS varchar)])"
+    )
     if filters.actor is not None:
-        # Containment, not ANY(): the GIN indexes on events.actor_codes and recipient_codes serve `@>`.
-        conditions.append(
-            "(actor_codes @> ARRAY[CAST(:actor AS varchar)]"
-            " OR recipient_codes @> ARRAY[CAST(:actor AS varchar)])"
-        )
-        params["actor"] = filters.actor.strip().upper()
+        conditions.append(actor_condition)
     if filters.country is not None:
         conditions.append("location_country = :country")
-        params["country"] = filters.country.strip().upper()
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     statement = text(
         f"SELECT {', '.join(COLUMNS)} FROM v_events {where} "
@@ -109,9 +126,163 @@ def list_events(database: Database, filters: EventFilters) -> list[dict[str, Any
     )
     if filters.types:
         statement = statement.bindparams(bindparam("types", expanding=True))
+    if filters.actor is not None:
+        params["actor"] = _resolved_or_stored(database, filters.actor, actor_code, actor_condition, "actor")
+    if filters.country is not None:
+        params["country"] = _resolved_or_stored(
+            database, filters.country, country_code, "location_country = :country", "country"
+        )
     with database.session() as session:
         rows = session.execute(statement, params).mappings().all()
     return [dict(row) for row in rows]
+
+
+def _resolved_or_stored(
+    database: Database, value: str, resolve: Callable[[str], str], condition: str, parameter: str
+) -> str:
+    """The code `value` stands for; a code the lexicon does not know (written by an older lexicon or
+    another coder) is taken when some stored event carries it, and refused otherwise."""
+    try:
+        return resolve(value)
+    except ConfigurationError:
+        code = value.strip().upper()
+        if not _CODE.fullmatch(code):
+            raise
+        with database.session() as session:
+            stored = session.execute(
+                text(f"SELECT EXISTS (SELECT 1 FROM events WHERE {condition})"), {parameter: code}
+            ).scalar_one()
+        if stored:
+            return code
+        raise
+
+
+# -- codes and names --------------------------------------------------------------------------------
+
+_CODE = re.compile(r"[A-Z0-9]{2,16}")  # what events.actor_codes (varchar(16)) can hold
+# A state code with a CAMEO sector after it (SYRGOV, SYR-MIL): stored codes carry no sector.
+_SECTOR_QUALIFIED = re.compile(r"([A-Z]{3})[\s._/-]?([A-Z]{3})")
+_STATE_EXAMPLE = "an ISO 3166-1 alpha-3 code (SYR) or a name in English or Arabic (Syria, سوريا)"
+_ACTOR_EXAMPLE = (
+    "a state or organisation code (SYR, NATO, UNK) or a name in English or Arabic (Syria, الناتو)"
+)
+
+
+@dataclass(frozen=True)
+class _CodeBook:
+    """The codes the filters take and the names that stand for them, from the extractor's lexicon."""
+
+    lexicon: Lexicon
+    states: Mapping[str, str]  # code → English name
+    organisations: Mapping[str, str]  # code → English name
+    english: Mapping[str, frozenset[str]]  # casefolded English name → codes
+    sectors: frozenset[str]
+
+    def name(self, code: str) -> str:
+        return self.states.get(code) or self.organisations.get(code) or code
+
+    def arabic(self, value: str, kinds: frozenset[Kind]) -> set[str]:
+        """The codes an Arabic name stands for, with or without its article (الناتو, ناتو)."""
+        form = normalize_for_matching(value)
+        for candidate in (form, f"ال{form}", form.removeprefix("ال")):
+            found = self.lexicon.automaton.get(candidate, None) if candidate else None
+            codes = {e.code for e in found[1] if e.kind in kinds and e.code} if found else set()
+            if codes:
+                return codes
+        return set()
+
+
+@lru_cache(maxsize=1)
+def _code_book() -> _CodeBook:
+    lexicon = default_lexicon()
+    english: defaultdict[str, set[str]] = defaultdict(set)
+    for code, names in lexicon.country_names.items():
+        for name in names:
+            english[name.casefold()].add(code)
+    for code, name in lexicon.organizations.items():
+        english[name.casefold()].add(code)
+    sectors = {e.sector for _, entries, *_ in lexicon.automaton.values() for e in entries if e.sector}
+    return _CodeBook(
+        lexicon=lexicon,
+        states=dict(lexicon.countries),
+        organisations=dict(lexicon.organizations),
+        english={name: frozenset(codes) for name, codes in english.items()},
+        sectors=frozenset(sectors),
+    )
+
+
+def _lookup(
+    book: _CodeBook, value: str, codes: Mapping[str, str] | frozenset[str], option: str
+) -> str | None:
+    """The one code among `codes` that `value` is (any case) or names in English or Arabic."""
+    given = value.strip()
+    if given.upper() in codes:
+        return given.upper()
+    kinds = frozenset({Kind.COUNTRY, Kind.ORGANIZATION})
+    found = (book.english.get(given.casefold()) or book.arabic(given, kinds)) if given else set()
+    matching = sorted(code for code in found if code in codes)
+    if len(matching) > 1:
+        shown = ", ".join(f"{code} ({book.name(code)})" for code in matching)
+        raise ConfigurationError(f"{option} {value!r} names {shown}: give one of the codes")
+    return matching[0] if matching else None
+
+
+def country_code(value: str) -> str:
+    """The ISO alpha-3 code `--country` means by `value`: a code (any case) or a country's name in English
+    or Arabic (Syria, سوريا). Anything else is a ConfigurationError that says what to give."""
+    book = _code_book()
+    code = _lookup(book, value, book.states, "--country")
+    if code is not None:
+        return code
+    organisation = _lookup(book, value, book.organisations, "--country")
+    if organisation is not None:
+        raise ConfigurationError(
+            f"--country {value!r}: {organisation} ({book.name(organisation)}) is an organisation, not a "
+            f"country; events are placed in countries. For the events it took part in, give --actor "
+            f"{organisation}"
+        )
+    raise ConfigurationError(_unknown(book, value, "--country", "no country", book.states, _STATE_EXAMPLE))
+
+
+def actor_code(value: str) -> str:
+    """The actor code `--actor` means by `value`: a state's or organisation's code (any case) or `UNK`, or
+    a name in English or Arabic (Syria, الناتو). Anything else is a ConfigurationError that says what to
+    give."""
+    book = _code_book()
+    codes = frozenset({*book.states, *book.organisations, UNKNOWN_ACTOR})
+    code = _lookup(book, value, codes, "--actor")
+    if code is not None:
+        return code
+    qualified = _SECTOR_QUALIFIED.fullmatch(value.strip().upper())
+    if qualified and qualified[1] in book.states and qualified[2] in book.sectors:
+        state, sector = qualified[1], qualified[2]
+        raise ConfigurationError(
+            f"--actor {value!r}: codes carry no sector (an actor's sector is stored beside its code); this "
+            f"reads as {state} ({book.name(state)}) with sector {sector}: give --actor {state}"
+        )
+    every = {code: book.name(code) for code in codes}
+    raise ConfigurationError(
+        _unknown(book, value, "--actor", "no state or organisation", every, _ACTOR_EXAMPLE)
+    )
+
+
+def _unknown(
+    book: _CodeBook, value: str, option: str, nobody: str, codes: Mapping[str, str], example: str
+) -> str:
+    message = f"{option} {value!r}: {nobody} has this code or name; give {example}"
+    given = value.strip()
+    alpha2 = pycountry.countries.get(alpha_2=given.upper()) if len(given) == 2 else None
+    if alpha2 is not None and alpha2.alpha_3 in codes:
+        alpha3 = alpha2.alpha_3
+        return f"{message}. {given.upper()} is an ISO alpha-2 code: give {alpha3} ({book.name(alpha3)})"
+    names = {code.casefold(): code for code in codes}
+    names.update((name.casefold(), code) for code, name in codes.items())
+    names.update((name, code) for name, found in book.english.items() for code in found if code in codes)
+    close = difflib.get_close_matches(value.strip().casefold(), list(names), n=3, cutoff=0.75)
+    suggested = list(dict.fromkeys(names[name] for name in close))
+    if suggested:
+        message += f". Did you mean {' or '.join(f'{c} ({book.name(c)})' for c in suggested)}?"
+    return message
 
 
 def _plain(value: Any) -> Any:
@@ -142,24 +313,162 @@ def write_events_csv(events: Sequence[dict[str, Any]], out: TextIO) -> None:
         writer.writerow(cells)
 
 
+# -- the table --------------------------------------------------------------------------------------
+
+
 def _side(codes: Sequence[str] | None, names: str | None) -> str:
     shown = ",".join(codes or ())
     return f"{shown} ({names})" if names else shown
 
 
-def table_row(event: dict[str, Any]) -> tuple[str, ...]:
-    """One event as the cells of TABLE_HEADERS, for reading."""
+def _who(event: Mapping[str, Any]) -> str:
     who = _side(event["actor_codes"], event["actor_names"])
     if event["recipient_codes"]:
         who = f"{who} → {_side(event['recipient_codes'], event['recipient_names'])}"
-    place = event["location_name"] or ""
+    return who
+
+
+def _place(event: Mapping[str, Any]) -> str:
+    place: str = event["location_name"] or ""
     if event["location_country"]:
         place = f"{place} ({event['location_country']})" if place else event["location_country"]
+    return place
+
+
+def _evidence(event: Mapping[str, Any]) -> str:
     evidence = " ".join((event["evidence"] or "").split())
-    if len(evidence) > EVIDENCE_CHARS:
-        evidence = evidence[: EVIDENCE_CHARS - 1] + "…"
-    day = event["event_date"].isoformat() if event["event_date"] else ""
-    return (
-        str(event["event_id"]), day, event["type"], event["mode"] or "", who, place,
-        f"{event['num_articles']}/{event['num_sources']}", evidence,
-    )  # fmt: skip
+    return evidence[: EVIDENCE_CHARS - 1] + "…" if len(evidence) > EVIDENCE_CHARS else evidence
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One thing the table shows of an event: in a column of its own, or folded into its host's cell."""
+
+    header: str
+    value: Callable[[Mapping[str, Any]], str]
+    min_width: int = 0  # 0: never wrapped, as wide as its widest line; else wrapped, at least this wide
+    ratio: int = 0  # a wrapped column's share of the room the others leave
+    host: str | None = None  # the field whose cell takes this one's value when the table is too narrow
+    label: str = ""  # before the value when it is folded
+    style: str = ""
+
+
+_FIELDS = {
+    "id": _Field("id", lambda e: str(e["event_id"]), host="date", label="#"),
+    "date": _Field("date", lambda e: e["event_date"].isoformat() if e["event_date"] else ""),
+    "type": _Field("type", lambda e: str(e["type"])),
+    "mode": _Field("mode", lambda e: e["mode"] or "", host="type", style="italic"),
+    "who": _Field("actors → recipients", _who, min_width=20, ratio=2),
+    "place": _Field("place", _place, min_width=12, ratio=1, host="who", label="in "),
+    "counts": _Field(
+        "articles/\noutlets",
+        lambda e: f"{e['num_articles']}/{e['num_sources']}",
+        host="who",
+        label="articles/outlets ",
+    ),
+    "evidence": _Field("evidence", _evidence, min_width=30, ratio=3, host="who", style="dim"),
+}
+# What is folded, first to last, as the width shrinks: the least needed to tell events apart goes first.
+_FOLDS = ("evidence", "mode", "place", "counts", "id")
+# Between two columns: a space of padding on each side of a one-character separator.
+_GAP = 3
+
+
+@dataclass(frozen=True)
+class _Column:
+    fields: tuple[str, ...]  # the host first, then what is folded into it, in _FIELDS order
+
+    @property
+    def host(self) -> _Field:
+        return _FIELDS[self.fields[0]]
+
+    def header(self) -> str:
+        first, *rest = self.fields
+        return "\n".join([_FIELDS[first].header, *(_FIELDS[name].header.replace("\n", "") for name in rest)])
+
+    def cell(self, event: Mapping[str, Any]) -> Text:
+        cell = Text()
+        for index, name in enumerate(self.fields):
+            field = _FIELDS[name]
+            value = field.value(event)
+            if value:
+                cell.append("\n" if cell else "")
+                cell.append(f"{field.label if index else ''}{value}", style=field.style)
+        return cell
+
+
+def _columns(folded: frozenset[str]) -> list[_Column]:
+    """The table's columns when the `folded` fields have no column of their own."""
+
+    def host(name: str) -> str:
+        outer = _FIELDS[name].host
+        return host(outer) if name in folded and outer is not None else name
+
+    hosts = [name for name in _FIELDS if host(name) == name]
+    return [
+        _Column((name, *(other for other in _FIELDS if other != name and host(other) == name)))
+        for name in hosts
+    ]
+
+
+def _widest(lines: Iterable[str]) -> int:
+    return max((cell_len(line) for text_ in lines for line in text_.split("\n")), default=1)
+
+
+def _wrapped_widths(minimums: list[int], widest: list[int], ratios: list[int], room: int) -> list[int]:
+    """Wrapped columns' widths: each its minimum, then the rest of `room` one character at a time to the
+    column furthest below its share, none past its widest line. Below the minimums, all shrink alike."""
+    if room < sum(minimums):
+        return [max(1, minimum * room // sum(minimums)) for minimum in minimums]
+    widths = list(minimums)
+    spare = room - sum(widths)
+    while spare > 0:
+        growing = [i for i, width in enumerate(widths) if width < widest[i]]
+        if not growing:
+            break
+        chosen = min(growing, key=lambda i: widths[i] / max(ratios[i], 1))
+        widths[chosen] += 1
+        spare -= 1
+    return widths
+
+
+def events_table(events: Sequence[Mapping[str, Any]], width: int) -> Table:
+    """The events as a table for reading in `width` character cells: a column for each field while they
+    fit; as the width shrinks, the evidence, mode, place, counts and id in turn are folded into the cell
+    of a more important field (the mode under the type; place, counts and evidence under the actors).
+    Dates, types and codes are never cut; no line is wider than `width`."""
+    for count in range(len(_FOLDS) + 1):
+        columns = _columns(frozenset(_FOLDS[:count]))
+        cells = [[column.cell(event) for event in events] for column in columns]
+        fixed = [
+            _widest([column.header(), *(cell.plain for cell in column_cells)])
+            for column, column_cells in zip(columns, cells, strict=True)
+            if not column.host.min_width
+        ]
+        wrapped = [column for column in columns if column.host.min_width]
+        room = width - sum(fixed) - _GAP * (len(columns) - 1)
+        if room >= sum(column.host.min_width for column in wrapped):
+            break
+    widest = [
+        _widest([column.header(), *(cell.plain for cell in column_cells)])
+        for column, column_cells in zip(columns, cells, strict=True)
+        if column.host.min_width
+    ]
+    widths = iter(
+        _wrapped_widths(
+            [column.host.min_width for column in wrapped],
+            widest,
+            [column.host.ratio for column in wrapped],
+            room,
+        )
+    )
+    fixed_widths = iter(fixed)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1))
+    for column in columns:
+        if column.host.min_width:
+            table.add_column(column.header(), width=next(widths), overflow="fold")
+        else:
+            table.add_column(column.header(), width=next(fixed_widths), no_wrap=True)
+    for row in zip(*cells, strict=True):
+        table.add_row(*row)
+    return table
