@@ -9,6 +9,7 @@ The articles are team-written; facts are invented.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from db.models import Article, Document
 from db.session import Database
 from tests.helpers import RecordingQueue, zip_bytes
-from workers.clean import RawDocument, clean_document
+from workers.clean import PublishedSource, RawDocument, clean_document
 from workers.errors import Reason, RejectedInput
 from workers.ingest.decode import decode_text
 from workers.ingest.formats import DECODING_NOTE, Limits, parse_file
@@ -171,3 +172,148 @@ def test_ingest_reads_windows_1256_files_ending_in_nul_and_a_zip_of_them(
     assert "بدأ المزارعون في سهل حوران قطاف الزيتون" in articles[0].body
     for article in articles:
         assert any("1 NUL byte" in warning for warning in article.cleaning["warnings"])
+
+
+# -- news pages: comment-policy lines, and the page's own date before the file's time ------------
+
+# Team-written story paragraphs; facts are invented.
+PARAGRAPHS = (
+    "بيروت - أعلنت وزارة الطاقة اللبنانية أن معمل الكهرباء الجديد في منطقة الزهراني سيدخل الخدمة "
+    "مطلع الشهر المقبل، بطاقة إنتاجية تكفي لزيادة ساعات التغذية في الجنوب أربع ساعات يومياً.",
+    "وقال المدير العام للاستثمار في الوزارة خلال جولة على المعمل إن الأعمال أنجزت بنسبة تسعين في المئة، "
+    "وإن الفرق الفنية تجري الاختبارات الأخيرة على المولدات قبل ربطها بالشبكة.",
+    "وأضاف أن الوزارة تعمل على تأمين الفيول اللازم لتشغيل المعمل بالتعاون مع الجهات المانحة، "
+    "مشيراً إلى أن الخطة تشمل صيانة خطوط النقل الرئيسية بين الجنوب والعاصمة.",
+)
+HEADLINE = "معمل الزهراني الجديد يدخل الخدمة الشهر المقبل"
+PAGE_FILE_TIME = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def news_page(*, head: str = "", above: str = "", below: str = "", after: str = "", banner: str = "") -> str:
+    """A page laid out like an Arabic news site: a banner, a menu, the article, its comments, a footer."""
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        "<!doctype html><html lang='ar' dir='rtl'><head><meta charset='utf-8'>"
+        f"<title>{HEADLINE} | شبكة الأرز الإخبارية</title>{head}</head><body>"
+        f"<header class='site-header'>{banner}<a class='logo' href='/'>شبكة الأرز الإخبارية</a></header>"
+        "<nav class='main-menu'><a href='/'>الرئيسية</a><a href='/lb'>لبنان</a></nav>"
+        f"<div class='main'><article>{above}<h1>{HEADLINE}</h1>{below}"
+        f"<div class='article-body'>{story}{after}</div></article></div>"
+        "<footer><p>جميع الحقوق محفوظة لشبكة الأرز الإخبارية</p></footer></body></html>"
+    )
+
+
+def clean_page(html: str) -> Any:
+    return clean_document(RawDocument(html, "text/html", {}, PAGE_FILE_TIME))
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        "التعليقات المنشورة تعبر عن آراء أصحابها ولا تعبر بالضرورة عن رأي الشبكة",
+        "جميع التعليقات على مسؤولية كاتبيها",
+        "المواضيع والتعليقات المنشورة هي مسؤولية أصحابها ولا تعكس وجهة نظر الموقع",
+        "الآراء الواردة في التعليقات تمثل وجهة نظر أصحابها فقط",
+        "سيتم حذف أي تعليق يتضمن إساءة أو ألفاظاً نابية",
+        "يحتفظ الموقع بحق حذف التعليقات التي تخالف شروط النشر",
+        "نرجو من القراء الكرام الالتزام بآداب الحوار عند كتابة تعليقاتهم",
+        "سياسة التعليقات:",
+    ],
+    ids=[
+        "opinion-of-writers",
+        "responsibility",
+        "topics-and-comments",
+        "views",
+        "deleted",
+        "reserves-right",
+        "manners",
+        "heading",
+    ],
+)
+def test_comment_policy_lines_are_dropped_and_reported(policy: str) -> None:
+    cleaned = clean_page(news_page(after=f"<p>{policy}</p>"))
+    assert policy not in cleaned.body and PARAGRAPHS[2][:40] in cleaned.body
+    assert [d.line for d in cleaned.dropped if d.rule == "comment_policy"] == [policy]
+
+
+@pytest.mark.parametrize(
+    "story_line",
+    [
+        "وقال المتحدث إن التعليقات التي أدلى بها الوزير لا تعبر عن موقف الحكومة الرسمي من الاتفاق",
+        "وحذفت الشركة آلاف التعليقات المسيئة من منصتها خلال الأسبوع الماضي بعد شكاوى من المستخدمين",
+        "ودعا رئيس البلدية السكان إلى الالتزام بقواعد السلامة العامة خلال العاصفة",
+        "وأكد أن المسؤولية تقع على عاتق أصحاب المولدات الخاصة الذين رفعوا الأسعار",
+    ],
+    ids=["comments-not-government", "company-deleted-comments", "safety-rules", "responsibility-of-owners"],
+)
+def test_comment_policy_keeps_story_sentences_about_comments_and_responsibility(story_line: str) -> None:
+    cleaned = clean_page(news_page(after=f"<p>{story_line}</p>"))
+    assert story_line in cleaned.body
+    assert not [d for d in cleaned.dropped if d.rule == "comment_policy"]
+
+
+@pytest.mark.parametrize(
+    ("layout", "expected"),
+    [
+        (
+            {"below": "<div class='date'>الأربعاء، 28 آب/اغسطس 2013، آخر تحديث 09:40 (GMT+0400)</div>"},
+            "2013-08-28",
+        ),
+        ({"below": "<div class='meta'>الأربعاء، 28 آب/اغسطس 2013</div>"}, "2013-08-28"),
+        ({"above": "<span class='published'>نشر في: 3 تشرين الأول/أكتوبر 2019</span>"}, "2019-10-03"),
+        ({"below": "<p class='byline'>بقلم: ريم الخوري | 14 آذار/مارس 2019 - 10:15</p>"}, "2019-03-14"),
+        ({"below": "<div><span>الخميس</span> <span>5 كانون الثاني 2017</span></div>"}, "2017-01-05"),
+    ],
+    ids=[
+        "levantine-egyptian-with-update",
+        "levantine-egyptian",
+        "above-headline",
+        "byline-bar",
+        "split-spans",
+    ],
+)
+def test_a_date_shown_beside_the_headline_comes_before_the_file_time(
+    layout: dict[str, str], expected: str
+) -> None:
+    cleaned = clean_page(news_page(**layout))
+    assert cleaned.published_at is not None and cleaned.published_at.date().isoformat() == expected
+    assert cleaned.published_source is PublishedSource.TEXT
+
+
+@pytest.mark.parametrize(
+    ("layout", "expected"),
+    [
+        (
+            {"head": "<meta property='article:published_time' content='2018-05-22T23:30:00+03:00'>"},
+            "2018-05-22",
+        ),
+        ({"head": "<meta property='og:published_time' content='2018-05-22T08:00:00Z'>"}, "2018-05-22"),
+        ({"head": "<meta itemprop='datePublished' content='2018-05-22'>"}, "2018-05-22"),
+        (
+            {"below": "<span itemprop='datePublished' content='2018-05-22T08:00:00+03:00'>22 أيار</span>"},
+            "2018-05-22",
+        ),
+        ({"below": "<time datetime='2018-05-22T08:00:00+03:00'>الثلاثاء</time>"}, "2018-05-22"),
+    ],
+    ids=["article-published-time", "og-published-time", "itemprop-meta", "itemprop-span", "time-element"],
+)
+def test_standard_date_tags_come_before_the_file_time(layout: dict[str, str], expected: str) -> None:
+    cleaned = clean_page(news_page(**layout))
+    assert cleaned.published_at is not None and cleaned.published_at.date().isoformat() == expected
+    assert cleaned.published_source is PublishedSource.HTML
+
+
+def test_a_date_tag_comes_before_a_date_shown_in_the_page() -> None:
+    cleaned = clean_page(
+        news_page(
+            head="<meta property='article:published_time' content='2018-05-22T08:00:00+03:00'>",
+            below="<div class='date'>الأربعاء، 23 أيار/مايو 2018</div>",
+        )
+    )
+    assert cleaned.published_at is not None and cleaned.published_at.date().isoformat() == "2018-05-22"
+
+
+def test_the_site_banner_date_is_not_the_article_date() -> None:
+    """Sites print today's date in their banner: it is not when the article appeared."""
+    cleaned = clean_page(news_page(banner="<span class='today'>السبت 28 تشرين الثاني 2026</span>"))
+    assert (cleaned.published_at, cleaned.published_source) == (PAGE_FILE_TIME, PublishedSource.FILE_TIME)

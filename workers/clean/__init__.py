@@ -39,7 +39,7 @@ class PublishedSource(StrEnum):
 
     METADATA = "metadata"  # the article's own field (JSON published_at)
     HTML = "html"  # the page's metadata (htmldate)
-    TEXT = "text"  # a date line in the text
+    TEXT = "text"  # a date line in the text, or the date a page shows beside its headline
     FILE_TIME = "file_time"  # the file's modification time
 
     @property
@@ -102,17 +102,21 @@ def cleaner_version() -> str:
 def clean_document(raw: RawDocument) -> CleanedArticle:
     """Clean one article. Raises StageError(permanent) when no text is left."""
     text, page_title, page_date, url, author, site = raw.content, None, None, None, None, None
+    shown_date = None
     if raw.content_type == "text/html":
         page = read_html(raw.content)
         text, page_title, page_date, url, author, site = (
             page.text, page.title, page.published, page.url, page.author, page.site_name,
         )  # fmt: skip
+        shown_date = page.shown
     lines = clean_lines(text, known_title=raw.meta.get("title") or page_title)
     if not lines.body:
         raise StageError("clean", "no text left after cleaning", permanent=True)
     url = raw.meta.get("url") or url
     given = read_publication(raw.meta.get("published_at"), url=url, texts=(lines.title or "", lines.body))
-    published_at, published_source = _publication(given.value, raw.file_time, page_date, lines.published)
+    # The date shown beside a page's headline is the page's own; a date line elsewhere comes after.
+    text_date = shown_date or lines.published
+    published_at, published_source = _publication(given.value, raw.file_time, page_date, text_date)
     normalized = matching_form(lines.body)
     return CleanedArticle(
         title=lines.title,

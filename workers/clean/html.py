@@ -2,9 +2,13 @@
 
 trafilatura drops navigation, ads, comment sections and most related-link blocks, and reads the title,
 author, canonical URL, site name and publication date from the page's metadata (htmldate, asked for
-the original publication date, not the last modification). What it keeps still goes through the
-line rules, which catch the furniture inside the article body. A page trafilatura finds no main text
-in falls back to the plain text of its block elements.
+the original publication date, not the last modification: standard tags such as article:published_time,
+itemprop datePublished, JSON-LD and <time datetime>). What it keeps still goes through the line rules,
+which catch the furniture inside the article body. A page trafilatura finds no main text in falls back
+to the plain text of its block elements.
+
+A page without a date in its metadata usually shows one beside its headline ("الأربعاء، 28 آب/اغسطس
+2013"), in an element trafilatura leaves out of the text: `shown_date` reads it there.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from typing import Any
 import lxml.html
 from htmldate import find_date
 from trafilatura import bare_extraction
+
+from workers.clean.dates import parse_date_line
+from workers.clean.normalize import display_text
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +48,7 @@ class Page:
     url: str | None
     site_name: str | None
     author: str | None
+    shown: date | None = None  # the date shown beside the headline, read when the metadata has none
 
 
 def _extract(page: lxml.html.HtmlElement | str, *, favor_precision: bool) -> Any:
@@ -70,15 +78,19 @@ def read_html(html: str) -> Page:
         extracted = _extract(_parsed(html), favor_precision=False) or extracted
     if extracted is None or not (extracted.text or "").strip():
         title, text = html_to_text(html)
-        return Page(strip_site_name(title, None), text, page_date(html), None, None, None)
+        published = page_date(html)
+        shown = None if published else shown_date(html)
+        return Page(strip_site_name(title, None), text, published, None, None, None, shown)
     site_name = extracted.sitename or None
+    published = _iso_date(extracted.date)
     return Page(
         title=strip_site_name(extracted.title or None, site_name),
         text=extracted.text,
-        published=_iso_date(extracted.date),
+        published=published,
         url=extracted.url or None,
         site_name=site_name,
         author=extracted.author or None,
+        shown=None if published else shown_date(html),
     )
 
 
@@ -152,6 +164,44 @@ def page_date(html: str) -> date | None:
         log.debug("htmldate failed (%s)", exc)
         return None
     return _iso_date(found) if isinstance(found, str) else None
+
+
+# News pages print the article's date right under the headline, or just above it with the section name;
+# lines further away are the story, or other parts of the page.
+_DATE_LINES_AFTER = 6
+_DATE_LINES_BEFORE = 2
+# A date shares its line with a byline or a place: "بقلم: فلان | 14 آذار 2019", "القاهرة - 28 أغسطس 2013".
+_CREDIT_SEPARATOR = re.compile(r"\s*[|•·]\s*|\s+[-–—]\s+")
+
+
+def shown_date(html: str) -> date | None:
+    """The date a page shows beside its headline (its first <h1>): a line near it that is only a date,
+    or a part of one set apart by a bar or dash. Side lists, menus and footers are taken out first, and
+    so is a page header without the headline: sites print today's date in their banner."""
+    tree = _pruned_tree(html)
+    if tree is None:
+        return None
+    for banner in [h for h in tree.iter("header") if h.find(".//h1") is None]:
+        if banner.getparent() is not None:
+            banner.drop_tree()
+    headline = next((h for h in tree.iter("h1") if display_text(h.text_content())), None)
+    if headline is None:
+        return None
+    title = display_text(headline.text_content())
+    _, text = html_to_text(lxml.html.tostring(tree, encoding="unicode"))
+    lines = [line for line in (display_text(raw) for raw in text.split("\n")) if line]
+    at = next((i for i, line in enumerate(lines) if line == title), None)
+    if at is None:
+        return None
+    after = lines[at + 1 : at + 1 + _DATE_LINES_AFTER]
+    before = lines[max(0, at - _DATE_LINES_BEFORE) : at][::-1]  # nearest first
+    for line in (*after, *before):
+        found = parse_date_line(line) or next(
+            (d for part in _CREDIT_SEPARATOR.split(line) if (d := parse_date_line(part)) is not None), None
+        )
+        if found is not None:
+            return found
+    return None
 
 
 def _iso_date(value: str | None) -> date | None:
