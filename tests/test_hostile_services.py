@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -91,14 +91,18 @@ class Up:
     env: dict[str, str]
     log_path: Path
     process: subprocess.Popen[bytes]
+    children_env: dict[str, str] = field(default_factory=dict)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
     def child_env(self) -> dict[str, str]:
-        """The environment `up` gave its children: the URLs of the embedded servers."""
-        child = psutil.Process(self.process.pid).children()[0]
-        return dict(child.environ())
+        """The environment `up` gave its children: the URLs of the embedded servers (which restarts
+        keep), read once while every child is alive."""
+        if not self.children_env:
+            child = psutil.Process(self.process.pid).children()[0]
+            self.children_env = dict(child.environ())
+        return self.children_env
 
     def superuser_url(self) -> str:
         return self.child_env()["DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
@@ -132,6 +136,7 @@ def start_up(root: Path, state_dir: Path, **extra: str) -> Up:
     try:
         wait_until(lambda: "ready" in up.log() or process.poll() is not None, 120, "marsad up ready")
         assert process.poll() is None, up.log()[-3000:]
+        up.child_env()
     except BaseException:
         up.stop()
         raise

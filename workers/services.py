@@ -32,6 +32,8 @@ from typing import Any, Protocol
 import psutil
 import psycopg
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from db.session import mask_password
 from workers.errors import ServiceError
@@ -127,12 +129,10 @@ def _end_process(process: psutil.Process, sig: signal.Signals, timeout: float = 
     """Send `sig`; SIGKILL if the process is still there after `timeout`."""
     with contextlib.suppress(psutil.NoSuchProcess):
         process.send_signal(sig)
-        try:
-            process.wait(timeout)
-        except psutil.TimeoutExpired:
+        if not _gone_within(process, timeout):
             log.warning("%s (pid %d) did not stop in %.0fs; killing it", process.name(), process.pid, timeout)
             process.kill()
-            process.wait(timeout)
+            _gone_within(process, timeout)
 
 
 def _alive(process: psutil.Process | None) -> bool:
@@ -140,6 +140,17 @@ def _alive(process: psutil.Process | None) -> bool:
         return process is not None and process.is_running() and process.status() != psutil.STATUS_ZOMBIE
     except psutil.Error:
         return False
+
+
+def _gone_within(process: psutil.Process, timeout: float) -> bool:
+    """Wait for a process that is not our child (the servers daemonize); a zombie counts as gone, since
+    whoever inherited it may be slow to reap it."""
+    deadline = time.monotonic() + timeout
+    while _alive(process):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 # -- PostgreSQL ------------------------------------------------------------------------------------
@@ -357,7 +368,7 @@ def _clear_stale_redis(state_dir: Path) -> None:
                 continue
             log.warning("killing a stale embedded redis-server (pid %d) of %s", process.pid, state_dir)
             process.kill()
-            process.wait(_STOP_TIMEOUT)
+            _gone_within(process, _STOP_TIMEOUT)
         except psutil.Error:
             continue
         if "unixsocket:" in title:
@@ -410,16 +421,23 @@ class EmbeddedRedis:
             self.socket_file.unlink(missing_ok=True)
             subprocess.run([_redis_executable(), str(config)], check=True, capture_output=True, timeout=10)
             deadline = time.monotonic() + _START_TIMEOUT
-            while True:
-                try:
-                    self._client.ping()
-                    return
-                except (redis.ConnectionError, redis.BusyLoadingError):
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.1)
+            with self._direct() as client:
+                while True:
+                    try:
+                        client.ping()
+                        return
+                    except (redis.ConnectionError, redis.BusyLoadingError):
+                        if time.monotonic() > deadline:
+                            raise
+                        time.sleep(0.1)
         except (OSError, subprocess.SubprocessError, redis.RedisError) as exc:
             raise ServiceError(f"could not restart the embedded Redis from {config}: {exc}") from exc
+
+    def _direct(self) -> redis.Redis:
+        """A client that does not retry: redis-py's default retries a closed connection with backoff,
+        and closing the connection is how a server answers SHUTDOWN."""
+        no_retry = Retry(NoBackoff(), 0)
+        return redis.Redis(unix_socket_path=str(self.socket_file), socket_timeout=2, retry=no_retry)
 
     def _others_connected(self) -> bool:
         try:
@@ -435,13 +453,11 @@ class EmbeddedRedis:
             self._disown()
             return
         if pid is not None:
-            with contextlib.suppress(redis.RedisError):
-                self._client.shutdown(nosave=True)
+            with self._direct() as client, contextlib.suppress(redis.RedisError):
+                client.shutdown(nosave=True)
             with contextlib.suppress(psutil.NoSuchProcess):
                 process = psutil.Process(pid)
-                try:
-                    process.wait(_STOP_TIMEOUT)
-                except psutil.TimeoutExpired:
+                if not _gone_within(process, _STOP_TIMEOUT):
                     _end_process(process, signal.SIGKILL)
         self._client.connection_pool.disconnect()
         with contextlib.suppress(OSError, ValueError, KeyError):
