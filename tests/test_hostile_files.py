@@ -23,6 +23,7 @@ from tests.conftest import marsad
 from tests.helpers import ARTICLES, RecordingQueue, jsonl_articles, wait_until, write_slowly
 from workers.ingest.inbox import Ingestor, Outcome
 from workers.ingest.names import fitting_name, path_from_stored, stored_name
+from workers.ingest.watcher import GROUP_BYTES, InboxWatcher, PendingFile
 from workers.settings import Settings
 
 
@@ -293,3 +294,15 @@ def test_ingestor_counts_a_failed_move_on_the_files_own_row(
     assert [r.move_error is not None for r in results] == [True, True]
     assert [(r.status, r.move_attempts) for r in rows(database)] == [("received", 2)]
     assert len(queue.sent) == 1  # the second attempt does not send the article again
+
+
+def test_watcher_groups_hold_at_most_group_bytes_so_big_files_are_not_read_together(
+    settings: Settings, database: Database
+) -> None:
+    watcher = InboxWatcher(settings, Ingestor(settings, database, RecordingQueue()))
+    sizes = {"a": 20, "b": 20, "c": 5, "d": 40, "e": 1}  # in MB
+    for name, megabytes in sizes.items():
+        watcher.pending[Path(name)] = PendingFile((megabytes * 2**20, 0), 0.0, finished=True)
+    groups = watcher._groups([Path(name) for name in sizes])
+    assert [[p.name for p in group] for group in groups] == [["a"], ["b", "c"], ["d"], ["e"]]
+    assert GROUP_BYTES == 32 * 2**20

@@ -540,12 +540,20 @@ def events(
     actor: Annotated[
         str | None,
         typer.Option(
-            "--actor", metavar="CODE", help="Only events with this actor or recipient code (RUS, NATO)."
+            "--actor",
+            metavar="CODE|NAME",
+            help="Only events with this actor or recipient: a state or organisation code (RUS, NATO, UNK) "
+            "or a name in English or Arabic (Russia, الناتو).",
         ),
     ] = None,
     country: Annotated[
         str | None,
-        typer.Option("--country", metavar="CODE", help="Only events located in this country (ISO alpha-3)."),
+        typer.Option(
+            "--country",
+            metavar="CODE|NAME",
+            help="Only events located in this country: an ISO alpha-3 code (SYR) or a name in English or "
+            "Arabic (Syria, سوريا).",
+        ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Events to list, newest first.")] = 50,
     output: Annotated[
@@ -556,13 +564,12 @@ def events(
     """Stored events, one row per real-world event (v_events), newest event date first."""
     from db.session import Database
     from workers.events_query import (
-        TABLE_HEADERS,
         EventFilters,
         event_types,
         events_json,
+        events_table,
         list_events,
         parse_day,
-        table_row,
         write_events_csv,
     )
 
@@ -590,10 +597,7 @@ def events(
     if not found:
         console.print("no events match")
         return
-    table = Table(*TABLE_HEADERS)
-    for event in found:
-        table.add_row(*table_row(event))
-    console.print(table)
+    console.print(events_table(found, console.width))
 
 
 @app.command("eval")
@@ -733,7 +737,7 @@ def reprocess(
 
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
-    """Counts by status, queue depth and recent failures."""
+    """Counts by status, queue depth, recent failures and files stuck in the inbox."""
     from db.session import Database
     from workers.report import status_report
 
@@ -758,6 +762,15 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON 
         console.print(f"[red]document {failure['document_id']}[/red]: {failure['error']}")
     for rejected in report["recent_rejected_files"]:
         console.print(f"[yellow]{rejected['name']}[/yellow]: {rejected['reason']}: {rejected['detail']}")
+    for part in report["recent_refused_parts"]:
+        where = ", ".join(
+            f"{label} {part[key]}" for label, key in (("member", "member"), ("line", "line")) if part[key]
+        )
+        console.print(
+            f"[yellow]{escape(part['file'])}[/yellow] {where}: {part['reason']}: {escape(part['error'])}"
+        )
+    for stuck in report["stuck_files"]:
+        console.print(f"[red]stuck in the inbox[/red] {escape(stuck['path'])}: {escape(stuck['reason'])}")
 
 
 def main() -> None:

@@ -79,7 +79,8 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(
         default=50 * 1024 * 1024,
         gt=0,
-        description="Largest file (and largest decompressed .gz/.zip content) accepted, in bytes.",
+        description="Largest file accepted, and largest total its archives unpack to (every member, "
+        "every level, counted while unpacking), in bytes.",
     )
     max_article_chars: int = Field(
         default=2_000_000, gt=0, description="Largest single article accepted, in characters."

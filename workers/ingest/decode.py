@@ -38,7 +38,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "PDF document"),
     (b"PK\x03\x04", "ZIP archive"),
     (b"\x1f\x8b", "gzip archive"),
-    (b"\x7fELF", "executable"),
+    (b"\x7fELF", "program (ELF executable)"),
     (b"RIFF", "RIFF media file"),
     (b"\xd0\xcf\x11\xe0", "Microsoft Office document"),
 )
