@@ -7,9 +7,11 @@ refuse, and a file that cannot be moved out of the inbox.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,6 @@ from tests.conftest import marsad
 from tests.helpers import ARTICLES, RecordingQueue, jsonl_articles, wait_until, write_slowly
 from workers.ingest.inbox import Ingestor, Outcome
 from workers.ingest.names import fitting_name, path_from_stored, stored_name
-from workers.ingest.watcher import GROUP_BYTES, InboxWatcher, PendingFile
 from workers.settings import Settings
 
 
@@ -296,13 +297,24 @@ def test_ingestor_counts_a_failed_move_on_the_files_own_row(
     assert len(queue.sent) == 1  # the second attempt does not send the article again
 
 
-def test_watcher_groups_hold_at_most_group_bytes_so_big_files_are_not_read_together(
-    settings: Settings, database: Database
+def test_ingestor_does_not_hold_what_refused_archives_unpacked(
+    settings_factory: Any, database: Database
 ) -> None:
-    watcher = InboxWatcher(settings, Ingestor(settings, database, RecordingQueue()))
-    sizes = {"a": 20, "b": 20, "c": 5, "d": 40, "e": 1}  # in MB
-    for name, megabytes in sizes.items():
-        watcher.pending[Path(name)] = PendingFile((megabytes * 2**20, 0), 0.0, finished=True)
-    groups = watcher._groups([Path(name) for name in sizes])
-    assert [[p.name for p in group] for group in groups] == [["a"], ["b", "c"], ["d"], ["e"]]
-    assert GROUP_BYTES == 32 * 2**20
+    """A group of gzip bombs: each is refused once its unpacked bytes pass the limit, and what it
+    unpacked is let go at once, not kept (through the error's traceback) until the group is done."""
+    settings = settings_factory(max_file_bytes=4 * 2**20)
+    settings.inbox_dir.mkdir(parents=True)
+    bomb = gzip.compress(b"\0" * 8 * 2**20, compresslevel=9)
+    paths = []
+    for n in range(30):
+        paths.append(settings.inbox_dir / f"bomb{n}.txt.gz")
+        paths[-1].write_bytes(bomb)
+    ingestor = Ingestor(settings, database, RecordingQueue())
+    tracemalloc.start()
+    try:
+        results = ingestor.ingest_many(paths)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert {(r.outcome, r.reason) for r in results} == {(Outcome.REJECTED, "oversize")}
+    assert peak < 40 * 2**20  # 30 bombs held at once would be 120 MB

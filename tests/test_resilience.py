@@ -94,7 +94,7 @@ def test_mixed_drop_through_watcher_and_worker_ends_done(
         )
     assert lines == [13, 64]
     assert sorted(p.name for p in settings.processed_path.rglob("*") if p.is_file()) == sorted(
-        n for n in files if n not in ("empty.txt", "photo.txt", "data.xlsx")
+        [*(n for n in files if n not in ("empty.txt", "photo.txt", "data.xlsx")), "feed.jsonl.rejected.txt"]
     )
 
 

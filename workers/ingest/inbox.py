@@ -47,6 +47,9 @@ _INSERT_CHUNK = 2000
 # A file whose rows committed but that cannot leave the inbox (permissions, a full disk) is tried this
 # many times, then recorded as stuck (`inbox_files.stuck_reason`, listed by `marsad status`).
 MAX_MOVE_ATTEMPTS = 5
+# A group of files is read, recorded and moved in batches holding at most about this many characters
+# of article text (a batch always takes at least one file).
+BATCH_BYTES = 32 * 1024 * 1024
 # How much of a refused line a `<name>.rejected.txt` shows.
 REFUSED_EXCERPT_CHARS = 120
 _INGESTED = (FileStatus.RECEIVED.value, FileStatus.PROCESSED.value)
@@ -122,6 +125,12 @@ class _Candidate:
     move_attempts: int = 0
     move_error: str | None = None
     stuck: bool = False
+
+    def held_bytes(self) -> int:
+        """Roughly what this candidate keeps in memory: the text of its articles."""
+        if self.parsed is None:
+            return 0
+        return sum(len(article.content) for article in self.parsed.articles)
 
 
 class Ingestor:
@@ -205,43 +214,55 @@ class Ingestor:
 
     def _ingest_many(self, paths: Sequence[Path]) -> list[IngestResult]:
         results: dict[Path, IngestResult] = {}
-        candidates = []
-        for path in paths:
-            candidate = self._read(path)
-            if candidate is None:
-                results[path] = IngestResult(path, Outcome.VANISHED)
-            elif candidate.identity is None:  # changed while it was read
-                results[path] = IngestResult(path, Outcome.CHANGED)
-            else:
-                candidates.append(candidate)
-        if candidates:
-            try:
-                with self.database.session() as session:
-                    self._plan(session, candidates)
-                    self._insert_files(session, candidates)
-                    # Last check before the commit: a writer that went on after the read must not
-                    # leave its file recorded (and moved) cut short.
-                    changed = [c.path for c in candidates if not self._unchanged(c)]
-                    if changed:
-                        raise _ChangedWhileReading(changed)
-            except _ChangedWhileReading as exc:
-                results.update((path, IngestResult(path, Outcome.CHANGED)) for path in exc.paths)
-                rest = [c.path for c in candidates if c.path not in results]
-                if rest:
-                    results.update(zip(rest, self._ingest_many(rest), strict=True))
-                return [results[path] for path in paths]
-            except IntegrityError:
-                # Another watcher committed some of the same bytes between our check and our insert:
-                # take the files one at a time, so each sees the other's rows.
-                if len(candidates) > 1:
-                    for candidate in candidates:
-                        results[candidate.path] = self._ingest_many([candidate.path])[0]
-                    return [results[path] for path in paths]
-                raise
-            self._send(candidates)
-            self._dispose(candidates)
-            results.update((c.path, self._result(c)) for c in candidates)
+        position = 0
+        while position < len(paths):  # a batch at a time, so that a group never holds too much at once
+            candidates: list[_Candidate] = []
+            held = 0
+            while position < len(paths) and (not candidates or held < BATCH_BYTES):
+                path = paths[position]
+                position += 1
+                candidate = self._read(path)
+                if candidate is None:
+                    results[path] = IngestResult(path, Outcome.VANISHED)
+                elif candidate.identity is None:  # changed while it was read
+                    results[path] = IngestResult(path, Outcome.CHANGED)
+                else:
+                    candidates.append(candidate)
+                    held += candidate.held_bytes()
+            if candidates:
+                results.update(self._ingest_batch(candidates))
         return [results[path] for path in paths]
+
+    def _ingest_batch(self, candidates: list[_Candidate]) -> dict[Path, IngestResult]:
+        """Record, send and move files read and parsed; results by path."""
+        results: dict[Path, IngestResult] = {}
+        try:
+            with self.database.session() as session:
+                self._plan(session, candidates)
+                self._insert_files(session, candidates)
+                # Last check before the commit: a writer that went on after the read must not
+                # leave its file recorded (and moved) cut short.
+                changed = [c.path for c in candidates if not self._unchanged(c)]
+                if changed:
+                    raise _ChangedWhileReading(changed)
+        except _ChangedWhileReading as exc:
+            results.update((path, IngestResult(path, Outcome.CHANGED)) for path in exc.paths)
+            rest = [c.path for c in candidates if c.path not in results]
+            if rest:
+                results.update(zip(rest, self._ingest_many(rest), strict=True))
+            return results
+        except IntegrityError:
+            # Another watcher committed some of the same bytes between our check and our insert:
+            # take the files one at a time, so each sees the other's rows.
+            if len(candidates) > 1:
+                for candidate in candidates:
+                    results[candidate.path] = self._ingest_many([candidate.path])[0]
+                return results
+            raise
+        self._send(candidates)
+        self._dispose(candidates)
+        results.update((c.path, self._result(c)) for c in candidates)
+        return results
 
     def _read(self, path: Path) -> _Candidate | None:
         """The file read and parsed; None if it vanished; `identity` None if it changed while read."""
@@ -260,7 +281,9 @@ class Ingestor:
             try:
                 candidate.parsed = parse_file(stored_name(path.name), read.data, self.limits)
             except RejectedInput as exc:
-                candidate.error = exc
+                # A fresh error without the traceback: its frames would keep what was unpacked alive
+                # (up to MAX_FILE_BYTES a file) until the whole batch is done.
+                candidate.error = RejectedInput(exc.reason, exc.message)
         return candidate
 
     def _unchanged(self, candidate: _Candidate) -> bool:

@@ -52,9 +52,6 @@ _MAX_RETRY_DELAY = 30.0
 UNEXPECTED_FAILURES_BEFORE_REJECTING = 3
 # Files ingested in one transaction when many are ready at once.
 GROUP_FILES = 200
-# ... and at most this many bytes of them (a file larger than this goes alone): a group is held in
-# memory while it is parsed, and 200 files of 50 MB would not fit.
-GROUP_BYTES = 32 * 1024 * 1024
 # The longest quiet spell a file is made to wait after it changed while being read.
 _MAX_QUIET_SECONDS = 30.0
 
@@ -234,7 +231,7 @@ class InboxWatcher:
         """Ingest the files that are ready, in groups; returns what became of them."""
         results: list[IngestResult] = []
         ready = self.ready_files()
-        groups = self._groups(ready)
+        groups = [ready[start : start + GROUP_FILES] for start in range(0, len(ready), GROUP_FILES)]
         for number, group in enumerate(groups):
             if stop is not None and stop.is_set():
                 break
@@ -253,19 +250,6 @@ class InboxWatcher:
                 self._handled(result)
             results.extend(done)
         return results
-
-    def _groups(self, ready: list[Path]) -> list[list[Path]]:
-        """`ready` in order, cut into groups of at most GROUP_FILES files and GROUP_BYTES bytes."""
-        groups: list[list[Path]] = []
-        size = 0
-        for path in ready:
-            file_size = self.pending[path].signature[0]
-            if not groups or len(groups[-1]) >= GROUP_FILES or size + file_size > GROUP_BYTES:
-                groups.append([])
-                size = 0
-            groups[-1].append(path)
-            size += file_size
-        return groups
 
     def _ingest_one(self, path: Path) -> IngestResult | None:
         entry = self.pending[path]
