@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from collections import Counter
 from collections.abc import Iterator
 from enum import StrEnum
@@ -188,8 +189,17 @@ def worker(
     services = _services(settings)
     settings = get_settings()
     _ensure_schema(services.database_url)
+    from celery.exceptions import SecurityWarning
+
     from workers.celery_app import app as celery_app
 
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # Celery's own warning is a screenful that reads like an error; nothing is wrong.
+        warnings.filterwarnings("ignore", category=SecurityWarning)
+        err_console.print(
+            "note: the worker runs as root (as in many containers); that works, but a dedicated user "
+            "limits what a bad input could reach"
+        )
     try:
         celery_app.worker_main(
             [
