@@ -384,15 +384,25 @@ def clean(
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per article.")] = False,
 ) -> None:
-    """Clean one file in-process (no services) and show what was kept, found and dropped."""
+    """Clean one file in-process (no services) and show what was kept, found and dropped.
+
+    Exits 1 when an article of the file could not be cleaned (its report says why).
+    """
     from workers.clean.report import clean_file
 
     settings = _settings()
+    not_cleaned = 0
     for report in clean_file(path, settings.max_file_bytes, settings.max_article_chars):
+        not_cleaned += "error" in report
         if as_json:
             print(json.dumps(report, ensure_ascii=False))
             continue
-        console.rule(f"[bold]{report['doc']}[/bold]")
+        console.rule(f"[bold]{escape(report['doc'])}[/bold]")
+        if "error" in report:  # the article could not be cleaned: say why, go on with the next
+            console.print(
+                f"[red]not cleaned[/red]: {escape(report['error'])}", soft_wrap=True, highlight=False
+            )
+            continue
         for key in ("title", "author", "agency", "dateline", "published", "published_source", "language"):
             console.print(f"[bold]{key:<17}[/bold]{report[key]}", soft_wrap=True, highlight=False)
         console.print()
@@ -407,6 +417,8 @@ def clean(
             )
         for warning in report["warnings"]:
             console.print(f"[bold red]warning[/bold red] {escape(warning)}", soft_wrap=True, highlight=False)
+    if not_cleaned:
+        raise typer.Exit(1)
 
 
 class EventFormat(StrEnum):
