@@ -1,0 +1,199 @@
+"""Near-duplicates on real republication: the team's labelled pairs, and how the stage does on them.
+
+`../shared/dev/republications.jsonl.gz` holds 4,000 real Saudi articles (July-August 2015), many of
+them wire copy republished by several papers, and templated items filled with different facts. From
+it, `--draw` picks the pairs to judge: every pair of articles sharing at least two 3-word shingles is
+scored by exact Jaccard similarity of the shingle sets (of the cleaned, normalised text, as the stage
+sees it), and 46 pairs are drawn at random from each tenth of similarity from 0.1 to 1.0, plus 40
+below 0.1 whose smaller text is at least 30 % contained in the other (short items that may be the lead
+of a longer story). Each pair falls in half `a` or `b` by a hash of its ids.
+
+The judgements (read both texts in full, by readers who did not tune the stage) are in
+`bench/dedupe_real_pairs.jsonl`: ids, label (`duplicate` / `distinct`), kind and a note, no text.
+Without `--draw`, the script scores the stage on them: MinHash similarity at the configured threshold,
+precision and recall per half, per similarity bin and per kind, and the threshold that half `a` would
+choose, reported on half `b`.
+
+    .venv/bin/python -m bench.dedupe_real_pairs            # score the stage on the judged pairs
+    .venv/bin/python -m bench.dedupe_real_pairs --draw OUT # draw the pairs again (ids only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import random
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from workers.clean import RawDocument, clean_document  # noqa: E402
+from workers.dedupe.minhash import shingles, similarity  # noqa: E402
+from workers.errors import StageError  # noqa: E402
+from workers.settings import Settings  # noqa: E402
+
+SOURCE = REPO.parent / "shared" / "dev" / "republications.jsonl.gz"
+JUDGED = REPO / "bench" / "dedupe_real_pairs.jsonl"
+PER_BIN = 46
+LOW_CONTAINED = 40
+SEED = 2026
+# Shingles found in more articles than this are stock phrases: they make no candidate pairs.
+COMMON_SHINGLE = 50
+
+
+def articles(source: Path = SOURCE) -> dict[str, dict[str, Any]]:
+    with gzip.open(source, "rt", encoding="utf-8") as handle:
+        return {row["id"]: row for row in map(json.loads, handle)}
+
+
+def normalized(row: dict[str, Any]) -> str | None:
+    try:
+        raw = RawDocument(f"{row['title']}\n{row['text']}", "text/plain")
+        return clean_document(raw).normalized_text
+    except StageError:
+        return None
+
+
+def candidate_pairs(texts: dict[str, str]) -> list[tuple[str, str, float, float]]:
+    """(a, b, Jaccard, containment of the smaller in the larger) of pairs sharing two shingles or more."""
+    sets = {key: shingles(text) for key, text in texts.items()}
+    holders: defaultdict[bytes, list[str]] = defaultdict(list)
+    for key, found in sets.items():
+        for shingle in found:
+            holders[shingle].append(key)
+    shared: Counter[tuple[str, str]] = Counter()
+    for keys in holders.values():
+        if len(keys) > COMMON_SHINGLE:
+            continue
+        keys.sort()
+        for i, first in enumerate(keys):
+            for second in keys[i + 1 :]:
+                shared[(first, second)] += 1
+    pairs = []
+    for (a, b), count in sorted(shared.items()):
+        if count >= 2:
+            union = len(sets[a] | sets[b])
+            pairs.append((a, b, round(count / union, 4), round(count / min(len(sets[a]), len(sets[b])), 4)))
+    return pairs
+
+
+def half_of(a: str, b: str) -> str:
+    return "a" if int(hashlib.sha256(f"{a}|{b}".encode()).hexdigest(), 16) % 2 == 0 else "b"
+
+
+def draw(rows: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    texts = {key: text for key, row in rows.items() if (text := normalized(row))}
+    by_bin: defaultdict[int, list[tuple[str, str, float, float]]] = defaultdict(list)
+    for pair in candidate_pairs(texts):
+        by_bin[min(int(pair[2] * 10), 9)].append(pair)
+    rng = random.Random(SEED)
+    chosen = []
+    for tenth in range(1, 10):
+        pool = sorted(by_bin[tenth])
+        rng.shuffle(pool)
+        chosen += pool[:PER_BIN]
+    contained = sorted(p for p in by_bin[0] if p[3] >= 0.3)
+    rng.shuffle(contained)
+    chosen += contained[:LOW_CONTAINED]
+    rng.shuffle(chosen)
+    return [
+        {"pair": n, "a": a, "b": b, "jaccard": j, "containment": c, "half": half_of(a, b)}
+        for n, (a, b, j, c) in enumerate(chosen, 1)
+    ]
+
+
+def scores(rows: Iterable[tuple[bool, bool]]) -> dict[str, Any]:
+    """Precision and recall of (predicted, actual) duplicate decisions."""
+    counts = Counter((predicted, actual) for predicted, actual in rows)
+    tp, fp, fn = counts[(True, True)], counts[(True, False)], counts[(False, True)]
+    return {
+        "pairs": sum(counts.values()),
+        "duplicates": tp + fn,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+    }
+
+
+def evaluate(
+    judged: list[dict[str, Any]], rows: dict[str, dict[str, Any]], threshold: float
+) -> dict[str, Any]:
+    for pair in judged:
+        a, b = normalized(rows[pair["a"]]) or "", normalized(rows[pair["b"]]) or ""
+        pair["estimate"] = similarity(a, b, threshold).value
+
+    def decided(pairs: list[dict[str, Any]], at: float) -> list[tuple[bool, bool]]:
+        return [(p["estimate"] >= at, p["label"] == "duplicate") for p in pairs]
+
+    halves = {half: [p for p in judged if p["half"] == half] for half in ("a", "b")}
+    by_bin: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_kind: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+    for pair in judged:
+        tenth = min(int(pair["jaccard"] * 10), 9)
+        by_bin[f"{tenth / 10:.1f}-{(tenth + 1) / 10:.1f}"].append(pair)
+        by_kind[pair["kind"]].append(pair)
+    # The threshold half a would choose: the best F1, ties to the higher threshold (precision first).
+    grid = [round(0.05 * step, 2) for step in range(1, 20)]
+
+    def f1(pairs: list[dict[str, Any]], at: float) -> float:
+        s = scores(decided(pairs, at))
+        p, r = s["precision"] or 0.0, s["recall"] or 0.0
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    chosen = max(grid, key=lambda at: (round(f1(halves["a"], at), 4), at))
+    return {
+        "threshold": threshold,
+        "all": scores(decided(judged, threshold)),
+        "halves": {half: scores(decided(pairs, threshold)) for half, pairs in halves.items()},
+        "bins": {name: scores(decided(pairs, threshold)) for name, pairs in sorted(by_bin.items())},
+        "kinds": {name: scores(decided(pairs, threshold)) for name, pairs in sorted(by_kind.items())},
+        "chosen_on_half_a": {
+            "threshold": chosen,
+            "half_a": scores(decided(halves["a"], chosen)),
+            "half_b": scores(decided(halves["b"], chosen)),
+        },
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--draw", type=Path, help="write the drawn pairs (ids only) to this file and stop")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    if not SOURCE.exists():
+        print(f"{SOURCE} is not here: the real articles live beside the repository", file=sys.stderr)
+        return 2
+    rows = articles()
+    if args.draw:
+        with args.draw.open("w", encoding="utf-8") as handle:
+            for pair in draw(rows):
+                handle.write(json.dumps(pair) + "\n")
+        print(f"wrote {args.draw}")
+        return 0
+    judged = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    report = evaluate(judged, rows, Settings(_env_file=None).dedupe_threshold)
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"threshold {report['threshold']}: all {report['all']}")
+    for name in ("halves", "bins", "kinds"):
+        print(name)
+        for key, value in report[name].items():
+            print(f"  {key:26} {value}")
+    print(f"chosen on half a: {report['chosen_on_half_a']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
