@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 import json
 import random
 import subprocess
 import sys
 import tracemalloc
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from tests.conftest import REPO, marsad, service_env
 from tests.helpers import ARTICLES, RecordingQueue, document_counts, gzip_bytes, jsonl_articles, zip_bytes
 from workers.errors import Reason, RejectedInput
 from workers.ingest.decode import decode_text
-from workers.ingest.formats import Limits, parse_file
+from workers.ingest.formats import MAX_ZIP_MEMBERS, Limits, parse_file
 from workers.ingest.inbox import Ingestor
 from workers.settings import Settings
 
@@ -337,3 +339,17 @@ def test_ingest_command_reports_a_file_that_raises_and_goes_on(
     failed = [line for line in result.stdout.splitlines() if "b.txt" in line]
     assert len(failed) == 1 and "failed" in failed[0] and "simulated parser bug" in failed[0]
     assert document_counts(database).get("queued") == 2
+
+
+def test_parse_file_refuses_a_zip_listing_more_members_than_it_may_hold() -> None:
+    """A few MB listing 100,001 empty members (a zip64 end record: the plain one counts to 65,535):
+    refused on its end record, before zipfile builds an object per member."""
+    members = MAX_ZIP_MEMBERS + 1
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for number in range(members):
+            archive.writestr(f"e{number}.txt", b"")
+    with pytest.raises(RejectedInput) as refused:
+        parse_file("many.zip", buffer.getvalue(), Limits(50_000_000, 2_000_000))
+    assert refused.value.reason is Reason.OVERSIZE
+    assert f"holds {members:,} members" in refused.value.message

@@ -14,6 +14,7 @@ import gzip
 import io
 import json
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -48,6 +49,15 @@ _UNPACK_CHUNK = 1 << 16
 _JSON_PIECE = re.compile(r'"(?:[^"\\]++|\\.)*+"|[^"\[\]{}]++|.', re.S)
 # A drive letter (C:) starts an absolute Windows path.
 _DRIVE = re.compile(r"[A-Za-z]:")
+# `zipfile` builds an object for every member listed before anything can be checked: a small zip
+# listing millions of empty members would take gigabytes. Its end record says how many; more than
+# this is refused (a real corpus of a few thousand articles fits many times over).
+MAX_ZIP_MEMBERS = 100_000
+_ZIP_END = b"PK\x05\x06"
+_ZIP_END_SIZE = 22
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_LOCATOR_SIZE = 20
+_ZIP64_END = b"PK\x06\x06"
 
 PLAIN = "text/plain"
 HTML = "text/html"
@@ -318,8 +328,29 @@ def _is_skipped_member(info: zipfile.ZipInfo) -> bool:
     return info.is_dir() or path.parts[0] == "__MACOSX" or any(p.startswith(".") for p in path.parts)
 
 
+def _declared_members(data: bytes) -> int | None:
+    """How many members a zip's end-of-central-directory record says it holds (zip64 too), read
+    before `zipfile` builds an object per member; None when no such record is found."""
+    end = data.rfind(_ZIP_END, max(0, len(data) - _ZIP_END_SIZE - 0xFFFF))
+    if end < 0 or len(data) < end + _ZIP_END_SIZE:
+        return None
+    total = int(struct.unpack_from("<H", data, end + 10)[0])
+    locator = end - _ZIP64_LOCATOR_SIZE
+    if total == 0xFFFF and locator >= 0 and data[locator : locator + 4] == _ZIP64_LOCATOR:
+        record = int(struct.unpack_from("<Q", data, locator + 8)[0])
+        if data[record : record + 4] == _ZIP64_END and len(data) >= record + 40:
+            total = int(struct.unpack_from("<Q", data, record + 32)[0])
+    return total
+
+
 def _parse_zip(data: bytes, limits: Limits, unpacked: _Unpacked) -> ParsedFile:
     rejections: list[PartRejection] = []
+    declared_members = _declared_members(data)
+    if declared_members is not None and declared_members > MAX_ZIP_MEMBERS:
+        raise RejectedInput(
+            Reason.OVERSIZE,
+            f"holds {declared_members:,} members, over the {MAX_ZIP_MEMBERS:,} a zip may hold: split it",
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = []
