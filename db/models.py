@@ -154,7 +154,8 @@ class Document(Base):
         JSONB,
         default=dict,
         server_default=text("'{}'::jsonb"),
-        comment="Metadata that came with the article (title, url, source, published_at).",
+        comment="Metadata that came with the article (title, url, source, published_at), and under "
+        "decoding what decoding stripped or replaced (padding NULs, bytes that are not UTF-8).",
     )
     sha256: Mapped[str] = mapped_column(String(64), comment="SHA-256 of raw_content as UTF-8, hex.")
     file_modified_at: Mapped[datetime | None] = mapped_column(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -24,6 +25,10 @@ NAME_COMMENT = (
     "escaped (\\\\, \\xNN, \\uNNNN)."
 )
 PATH_COMMENT = "Absolute path where the watcher found the file, escaped as the name is."
+RAW_META_COMMENT = (
+    "Metadata that came with the article (title, url, source, published_at), and under "
+    "decoding what decoding stripped or replaced (padding NULs, bytes that are not UTF-8)."
+)
 ENCODING_COMMENT = (
     "How the bytes were decoded: utf-8, utf-8+replace (a few bad bytes replaced), utf-16, "
     "utf-16-le or utf-16-be (no byte-order mark), windows-1256."
@@ -34,6 +39,7 @@ def upgrade() -> None:
     op.alter_column("inbox_files", "name", comment=NAME_COMMENT, existing_type=sa.Text())
     op.alter_column("inbox_files", "path", comment=PATH_COMMENT, existing_type=sa.Text())
     op.alter_column("documents", "encoding", comment=ENCODING_COMMENT, existing_type=sa.String(32))
+    op.alter_column("documents", "raw_meta", comment=RAW_META_COMMENT, existing_type=postgresql.JSONB())
     op.add_column(
         "inbox_files",
         sa.Column(
@@ -57,6 +63,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.alter_column(
+        "documents",
+        "raw_meta",
+        comment="Metadata that came with the article (title, url, source, published_at).",
+        existing_type=postgresql.JSONB(),
+    )
     op.alter_column(
         "documents",
         "encoding",
