@@ -22,7 +22,8 @@ from db.models import Event as EventRow
 from db.session import Database
 from tests.conftest import truncate_all
 from workers.errors import ConfigurationError
-from workers.events_query import EventFilters, actor_code, country_code, events_table, list_events
+from workers.events_query import EventFilters, actor_code, country_code, list_events
+from workers.events_table import events_table
 
 NAMES = {
     "SYR": "Syria", "ISR": "Israel", "RUS": "Russia", "USA": "United States", "EGY": "Egypt",

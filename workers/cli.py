@@ -589,11 +589,11 @@ def events(
         EventFilters,
         event_types,
         events_json,
-        events_table,
         list_events,
         parse_day,
         write_events_csv,
     )
+    from workers.events_table import events_table
 
     filters = EventFilters(
         since=parse_day(since, "--since"),
