@@ -1,4 +1,4 @@
-"""Issue 12, real files: Windows-1256 articles padded with NUL bytes are read, not refused.
+"""Real files: Windows-1256 articles padded with NUL bytes are read, not refused.
 
 A whole legacy corpus ends every file in one NUL byte. Padding NULs and a few stray control characters
 in an otherwise textual file are stripped, with a note that reaches the cleaning audit; a file is

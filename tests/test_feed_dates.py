@@ -1,4 +1,4 @@
-"""Issue 12, feed dates: `published_at` as feeds and scrapers write it gives the publication date.
+"""Feed dates: `published_at` as feeds and scrapers write it gives the publication date.
 
 RFC 2822, a day-first date, ISO 8601 with a zone, and epoch seconds (as a JSON number and as a string)
 all give that date with `published_source = metadata`, from a raw document, from a JSONL line, and
