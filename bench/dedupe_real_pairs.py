@@ -14,7 +14,13 @@ Without `--draw`, the script scores the stage on them: MinHash similarity at the
 precision and recall per half, per similarity bin and per kind, and the threshold that half `a` would
 choose, reported on half `b`.
 
+With `--decision`, it scores instead the one decision of `workers.dedupe.decision` (similarity,
+containment and where the shared passage lies, and the facts of the titles and leads compared by
+`workers.dedupe.facts`), pair by pair, on one half: `a` (the half its rules were chosen on, the default)
+or `b` (the half kept for reporting, to be read once).
+
     .venv/bin/python -m bench.dedupe_real_pairs            # score the stage on the judged pairs
+    .venv/bin/python -m bench.dedupe_real_pairs --decision [--half a|b] [--errors]
     .venv/bin/python -m bench.dedupe_real_pairs --draw OUT # draw the pairs again (ids only)
 """
 
@@ -35,6 +41,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from workers.clean import RawDocument, clean_document  # noqa: E402
+from workers.dedupe.decision import decide, passage  # noqa: E402
+from workers.dedupe.facts import StoryFacts, compare_facts, story_facts  # noqa: E402
 from workers.dedupe.minhash import shingles, similarity  # noqa: E402
 from workers.errors import StageError  # noqa: E402
 from workers.settings import Settings  # noqa: E402
@@ -164,12 +172,55 @@ def evaluate(
     }
 
 
+def cleaned_facts(row: dict[str, Any]) -> tuple[str, StoryFacts]:
+    """The normalised text and the story facts of an article, as the stage would see them."""
+    try:
+        cleaned = clean_document(RawDocument(f"{row['title']}\n{row['text']}", "text/plain"))
+    except StageError:
+        return "", story_facts(None, "")
+    facts = story_facts(cleaned.title, cleaned.body, dateline=cleaned.dateline, agency=cleaned.agency)
+    return cleaned.normalized_text, facts
+
+
+def evaluate_decision(
+    judged: list[dict[str, Any]], rows: dict[str, dict[str, Any]], half: str, threshold: float
+) -> dict[str, Any]:
+    """Scores of `workers.dedupe.decision.decide` on one half: overall, per bin, kind and rule."""
+    pairs = [p for p in judged if p["half"] == half]
+    read = {key: cleaned_facts(rows[key]) for key in sorted({p[side] for p in pairs for side in "ab"})}
+    by_bin: defaultdict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    by_kind: defaultdict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    by_rule: defaultdict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    errors = []
+    for pair in pairs:
+        (a, facts_a), (b, facts_b) = read[pair["a"]], read[pair["b"]]
+        decision = decide(similarity(a, b, threshold).value, passage(a, b), compare_facts(facts_a, facts_b))
+        outcome = (decision.duplicate, pair["label"] == "duplicate")
+        tenth = min(int(pair["jaccard"] * 10), 9)
+        by_bin[f"{tenth / 10:.1f}-{(tenth + 1) / 10:.1f}"].append(outcome)
+        by_kind[pair["kind"]].append(outcome)
+        by_rule[decision.rule].append(outcome)
+        if outcome[0] != outcome[1]:
+            errors.append({"pair": pair["pair"], "kind": pair["kind"], "why": decision.why})
+    return {
+        "half": half,
+        "all": scores((d, actual) for outcomes in by_kind.values() for d, actual in outcomes),
+        "bins": {name: scores(outcomes) for name, outcomes in sorted(by_bin.items())},
+        "kinds": {name: scores(outcomes) for name, outcomes in sorted(by_kind.items())},
+        "rules": {name: scores(outcomes) for name, outcomes in sorted(by_rule.items())},
+        "errors": sorted(errors, key=lambda e: (e["kind"], e["pair"])),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--draw", type=Path, help="write the drawn pairs (ids only) to this file and stop")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--decision", action="store_true", help="score workers.dedupe.decision instead")
+    parser.add_argument("--half", choices=("a", "b"), default="a", help="the half --decision scores")
+    parser.add_argument("--errors", action="store_true", help="with --decision: list the pairs it gets wrong")
     args = parser.parse_args()
     if not SOURCE.exists():
         print(f"{SOURCE} is not here: the real articles live beside the repository", file=sys.stderr)
@@ -182,6 +233,10 @@ def main() -> int:
         print(f"wrote {args.draw}")
         return 0
     judged = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.decision:
+        return _print_decision(
+            evaluate_decision(judged, rows, args.half, Settings(_env_file=None).dedupe_threshold), args
+        )
     report = evaluate(judged, rows, Settings(_env_file=None).dedupe_threshold)
     if args.json:
         print(json.dumps(report))
@@ -192,6 +247,22 @@ def main() -> int:
         for key, value in report[name].items():
             print(f"  {key:26} {value}")
     print(f"chosen on half a: {report['chosen_on_half_a']}")
+    return 0
+
+
+def _print_decision(report: dict[str, Any], args: argparse.Namespace) -> int:
+    if not args.errors:
+        report = {key: value for key, value in report.items() if key != "errors"}
+    if args.json:
+        print(json.dumps(report))
+        return 0
+    print(f"decision on half {report['half']}: {report['all']}")
+    for name in ("bins", "kinds", "rules"):
+        print(name)
+        for key, value in report[name].items():
+            print(f"  {key:26} {value}")
+    for error in report.get("errors", []):
+        print(f"  wrong: pair {error['pair']:3} {error['kind']:26} {error['why']}")
     return 0
 
 
