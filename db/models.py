@@ -271,7 +271,8 @@ class ArticleDuplicate(Base):
     canonical_article_id: Mapped[int] = mapped_column(
         BigInteger,
         ForeignKey("articles.id", ondelete="CASCADE"),
-        comment="The canonical article: the first one decided with the same or nearly the same text.",
+        comment="The canonical article of the cluster (the same or nearly the same text): the first "
+        "published where publication dates are trusted (not the file's time), else the first decided.",
     )
     method: Mapped[str] = mapped_column(String(8), comment="exact (same normalised text) or near.")
     similarity: Mapped[float] = mapped_column(Float, comment="1.0 for exact; estimated Jaccard for near.")

@@ -20,13 +20,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from db.models import Article, ArticleBand, ArticleDuplicate, Document, EventMention
+from db.models import Article, ArticleDuplicate, Document, EventMention
 from db.session import Database
 from workers.clean import RawDocument, clean_document, cleaner_version, trusted_publication_day
-from workers.dedupe import ArticleKey, deduplicate
+from workers.dedupe import ArticleKey, deduplicate, trusted_publication
 from workers.dedupe.minhash import signature, to_bytes
 from workers.extract import ExtractInput, Extraction, extract_events
-from workers.extract.store import ArticleEvents, refresh_events, replace_events
+from workers.extract.store import ArticleEvents, move_mentions, refresh_events, replace_events
 from workers.retry import is_transient, record_failures
 from workers.settings import get_settings
 from workers.status import DocumentStatus
@@ -122,7 +122,14 @@ _UPSERT_ARTICLE = _upsert_article()
 
 def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     articles = session.execute(
-        select(Article.id, Article.text_sha256, Article.normalized_text, Article.deduplicated_at)
+        select(
+            Article.id,
+            Article.text_sha256,
+            Article.normalized_text,
+            Article.published_at,
+            Article.published_source,
+            Article.deduplicated_at,
+        )
         .where(Article.document_id.in_(document_ids))
         .order_by(Article.id)
     ).all()
@@ -130,8 +137,12 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     keys = []
     for article in articles:
         minhash = signature(article.normalized_text)
-        keys.append(ArticleKey(article.id, article.text_sha256, None if minhash.is_empty() else minhash))
-    # A reprocessed article is decided afresh; a link that comes out the same keeps its time.
+        published = trusted_publication(article.published_at, article.published_source)
+        keys.append(
+            ArticleKey(article.id, article.text_sha256, None if minhash.is_empty() else minhash, published)
+        )
+    # A reprocessed article is decided afresh (the stage drops its earlier link and bands under its
+    # locks); a link that comes out the same keeps its time.
     linked_at: dict[tuple[int, int, str, float], Any] = {}
     if decided_before:
         earlier = select(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(decided_before))
@@ -139,9 +150,12 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
             (row.article_id, row.canonical_article_id, row.method, row.similarity): row.created_at
             for row in session.execute(earlier).scalars()
         }
-        session.execute(delete(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(decided_before)))
-        session.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(decided_before)))
-    verdicts = deduplicate(session, keys, get_settings().dedupe_threshold)
+    verdicts = deduplicate(session, keys, get_settings().dedupe_threshold, redecided=decided_before)
+    given = {key.article_id for key in keys}
+    # Stored articles whose canonical article changed: an original published before them arrived.
+    repointed = {article_id: v for article_id, v in verdicts.items() if article_id not in given}
+    if repointed:
+        session.execute(delete(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(list(repointed))))
     links: list[dict[str, Any]] = [
         {
             "article_id": article_id,
@@ -159,6 +173,11 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     for group in ([k for k in links if "created_at" in k], [k for k in links if "created_at" not in k]):
         if group:
             session.execute(insert(ArticleDuplicate), group)
+    if repointed:
+        # The former canonical article's events are its original's now; the original's extraction
+        # replaces the mentions it is given, keeping the events' ids.
+        move_mentions(session, {i: v.canonical_article_id for i, v in repointed.items()})
+        session.execute(update(Article).where(Article.id.in_(list(repointed))).values(extracted_at=None))
     reprocessed_copies = [article_id for article_id in decided_before if article_id in verdicts]
     if reprocessed_copies:
         # A copy's own earlier events (it was canonical before) are its canonical article's now.
@@ -188,6 +207,15 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
 
 def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     result = StepResult()
+    # The dedupe stage locks an article's row when an earlier original takes its cluster over: waiting
+    # here for that commit (or making it wait for ours) means an article is never extracted once it is
+    # a copy, and its mentions are never written after they were moved to its original.
+    session.execute(
+        select(Article.id)
+        .where(Article.document_id.in_(document_ids))
+        .order_by(Article.id)
+        .with_for_update(key_share=True)
+    )
     is_duplicate = (
         select(ArticleDuplicate.article_id).where(ArticleDuplicate.article_id == Article.id).exists()
     )

@@ -4,31 +4,49 @@ Exact duplicates share the hash of their normalised text. Near duplicates share 
 (`workers.dedupe.minhash`): each canonical article's signature is cut into LSH bands stored in
 `article_bands`, an article sharing one band with a canonical article is a candidate, and a candidate at
 or above the threshold is confirmed. Only canonical articles are indexed, so a cluster of republications
-is found through its first article however many copies it has.
+is found through its canonical article however many copies it has.
+
+The canonical article of a cluster is the one published first, where both publication dates are trusted
+(the article's metadata, its page, a date line; never the file's time); otherwise, or on a tie, the one
+decided first. An original decided after its republication therefore takes the cluster over: the former
+canonical article and its copies are re-pointed to it, and the index holds its bands instead.
 
 Decisions are serialised where they could conflict: the stage takes a transaction advisory lock on the
 text hash and on every band bucket of the articles it decides, all in one sorted order (so two batches
 never deadlock), and holds them until its transaction commits. Two workers deciding near duplicates at
 the same moment share at least one bucket, so the second waits, then sees the first as a candidate.
+Re-pointing a stored cluster also needs the locks of the former canonical article (its text hash and
+all its buckets: every key through which another worker could find it). When the decisions call for
+keys not yet held, the stage rolls back to a savepoint taken before its locks (which releases them),
+and takes them all again, the new ones included, in one sorted order: it never waits for a lock while
+holding one taken out of order. It then locks the former canonical article's row, which the extract
+step locks too, so an extraction of it either commits first (and its mentions move) or sees it is a
+copy now.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import numpy as np
 from datasketch import LeanMinHash
-from sqlalchemy import and_, bindparam, exists, func, select, text
+from sqlalchemy import and_, bindparam, delete, exists, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import BigInteger, SmallInteger
 
-from db.models import Article, ArticleDuplicate
+from db.models import Article, ArticleBand, ArticleDuplicate
+from workers.clean import PublishedSource
 from workers.dedupe.minhash import band_hashes, estimate, from_bytes
 from workers.status import DuplicateMethod
 
-__all__ = ["ArticleKey", "DuplicateVerdict", "deduplicate"]
+__all__ = ["ArticleKey", "DuplicateVerdict", "Published", "deduplicate", "trusted_publication"]
+
+# When an article was published, as far as the stage may compare: a time from its own metadata, else the
+# day its page or a date line gives.
+Published = datetime | date
 
 _LOCK = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(:keys) AS key").bindparams(
     bindparam("keys", type_=ARRAY(BigInteger))
@@ -47,11 +65,13 @@ _CANDIDATES = text(
 
 @dataclass(frozen=True)
 class ArticleKey:
-    """What the stage needs of an article: its id, its text hash and its signature (None: no words)."""
+    """What the stage needs of an article: its id, its text hash, its signature (None: no words) and
+    its trusted publication (None: unknown, or only the file's time)."""
 
     article_id: int
     text_hash: str
     minhash: LeanMinHash | None
+    published: Published | None = None
 
 
 @dataclass(frozen=True)
@@ -61,52 +81,195 @@ class DuplicateVerdict:
     similarity: float
 
 
+def trusted_publication(published_at: datetime | None, source: str | None) -> Published | None:
+    """An article's publication as the stage compares it: the time its metadata gives, the day its page
+    or a date line gives; None when unknown or only the file's modification time."""
+    if published_at is None or source is None or not PublishedSource(source).is_trusted:
+        return None
+    return published_at if PublishedSource(source) is PublishedSource.METADATA else published_at.date()
+
+
+def published_before(a: Published | None, b: Published | None) -> bool:
+    """Whether `a` was surely published before `b`: by the time when both give one, else by the day."""
+    if a is None or b is None:
+        return False
+    if isinstance(a, datetime) and isinstance(b, datetime):
+        return a < b
+    return _day(a) < _day(b)
+
+
+def _day(value: Published) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
 def _hash_key(text_hash: str) -> int:
     """The advisory lock key of a text hash (its first 64 bits, signed)."""
     return int.from_bytes(bytes.fromhex(text_hash[:16]), "big", signed=True)
 
 
 def deduplicate(
-    session: Session, articles: Sequence[ArticleKey], threshold: float
+    session: Session, articles: Sequence[ArticleKey], threshold: float, redecided: Collection[int] = ()
 ) -> dict[int, DuplicateVerdict]:
-    """For each article given, its canonical article if it is a duplicate; index the others.
+    """Verdicts for the articles given (each one's canonical article if it is a duplicate) and for the
+    stored articles whose canonical article changed; index the articles found to be originals.
 
-    The canonical article is the first one decided: an earlier decided article with the same text, else
-    the earliest indexed article whose estimated similarity reaches `threshold`; within the batch,
-    articles are decided in id order. Articles found to be originals get their bands in `article_bands`.
+    The canonical article is the first published (module docstring) among the articles decided so far:
+    an earlier decided article with the same text, else the earliest indexed article whose estimated
+    similarity reaches `threshold`, unless the article given was published before it, in which case the
+    given article takes its cluster over (the former canonical article and its copies get verdicts
+    pointing at it). Within the batch, articles are decided in id order. `redecided` are articles given
+    that were decided before (reprocessing): their earlier links and bands are dropped, under the locks.
     Must run in the transaction that records the verdicts: the locks it takes are released at commit.
     """
     if not articles:
         return {}
     bands = {a.article_id: band_hashes(a.minhash) if a.minhash is not None else [] for a in articles}
     keys = {_hash_key(a.text_hash) for a in articles} | {h for hashes in bands.values() for h in hashes}
-    session.execute(_LOCK, {"keys": sorted(keys)})
+    while True:
+        savepoint = session.begin_nested()
+        session.execute(_LOCK, {"keys": sorted(keys)})
+        if redecided:
+            session.execute(delete(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(redecided)))
+            session.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(redecided)))
+        plan = _Plan(session, articles, bands, sorted(keys), threshold)
+        if plan.needs <= keys:
+            break
+        savepoint.rollback()  # releases the locks taken since; take them all again, in order
+        keys |= plan.needs
+    savepoint.commit()
+    return plan.write(session)
 
-    given = [a.article_id for a in articles]
-    by_hash = _decided_by_hash(session, sorted({a.text_hash for a in articles}), given)
-    by_bucket, stored = _indexed_candidates(session, sorted(keys), given)
 
-    verdicts: dict[int, DuplicateVerdict] = {}
-    new_bands: list[tuple[int, int, int]] = []
-    for article in sorted(articles, key=lambda a: a.article_id):
-        exact = by_hash.get(article.text_hash)
+@dataclass(frozen=True)
+class _Known:
+    """What the plan knows of an article it may compare or re-point."""
+
+    text_hash: str
+    signature: np.ndarray | None
+    published: Published | None
+
+
+class _Plan:
+    """The decisions for one batch, worked out in memory from what is stored, then written at once."""
+
+    def __init__(
+        self,
+        session: Session,
+        articles: Sequence[ArticleKey],
+        bands: dict[int, list[int]],
+        buckets: list[int],
+        threshold: float,
+    ) -> None:
+        self.session = session
+        self.threshold = threshold
+        self.bands = bands
+        given = [a.article_id for a in articles]
+        self.by_hash = _decided_by_hash(session, sorted({a.text_hash for a in articles}), given)
+        self.by_bucket = _indexed_candidates(session, buckets, given)
+        stored = set(self.by_hash.values()) | {c for ids in self.by_bucket.values() for c in ids}
+        self.known = _known(session, stored)
+        self.verdicts: dict[int, DuplicateVerdict] = {}
+        self.members: dict[int, set[int]] = {}  # canonical article → articles this plan points at it
+        self.new_bands: dict[int, list[int]] = {}  # articles given found to be originals → their buckets
+        self.unindexed: list[int] = []  # stored canonical articles re-pointed: their bands go
+        self.needs: set[int] = set()  # lock keys the plan relies on
+        for article in sorted(articles, key=lambda a: a.article_id):
+            self._decide(article)
+
+    def _decide(self, article: ArticleKey) -> None:
+        match = self._match(article)
+        if match is not None and not published_before(
+            article.published, self.known[match.canonical_article_id].published
+        ):
+            self.verdicts[article.article_id] = match
+            self.members.setdefault(match.canonical_article_id, set()).add(article.article_id)
+            return
+        signature = None if article.minhash is None else np.asarray(article.minhash.hashvalues, dtype="<u4")
+        self.known[article.article_id] = _Known(article.text_hash, signature, article.published)
+        if match is not None:
+            self._repoint(match, article.article_id)
+        self.by_hash[article.text_hash] = article.article_id
+        if signature is not None:
+            self.new_bands[article.article_id] = self.bands[article.article_id]
+            for bucket in self.bands[article.article_id]:
+                self.by_bucket.setdefault(bucket, set()).add(article.article_id)
+
+    def _match(self, article: ArticleKey) -> DuplicateVerdict | None:
+        """The earlier decided article with the same text, else the earliest candidate whose estimated
+        similarity reaches the threshold, if any."""
+        exact = self.by_hash.get(article.text_hash)
         if exact is not None:
-            verdicts[article.article_id] = DuplicateVerdict(exact, DuplicateMethod.EXACT, 1.0)
-            continue
-        near = _nearest_earliest(article, bands[article.article_id], by_bucket, stored, threshold)
-        if near is not None:
-            verdicts[article.article_id] = near
-            continue
-        by_hash[article.text_hash] = article.article_id
-        if article.minhash is not None:
-            stored[article.article_id] = np.asarray(article.minhash.hashvalues, dtype="<u4")
-            for band, bucket in enumerate(bands[article.article_id]):
-                by_bucket.setdefault(bucket, set()).add(article.article_id)
-                new_bands.append((article.article_id, band, bucket))
-    if new_bands:
-        ids, numbers, hashes = (list(column) for column in zip(*new_bands, strict=True))
-        session.execute(_INDEX, {"ids": ids, "bands": numbers, "hashes": hashes})
-    return verdicts
+            return DuplicateVerdict(exact, DuplicateMethod.EXACT, 1.0)
+        if article.minhash is None:
+            return None
+        values = np.asarray(article.minhash.hashvalues, dtype="<u4")
+        found = {c for bucket in self.bands[article.article_id] for c in self.by_bucket.get(bucket, ())}
+        for candidate in sorted(found):
+            stored = self.known[candidate].signature
+            if stored is None:
+                continue
+            value = estimate(values, stored)
+            if value >= self.threshold:
+                return DuplicateVerdict(candidate, DuplicateMethod.NEAR, round(value, 3))
+        return None
+
+    def _repoint(self, match: DuplicateVerdict, original: int) -> None:
+        """`original` was published before the canonical article it matched: it takes the cluster over."""
+        former = match.canonical_article_id
+        buckets = self.new_bands.pop(former, None)  # decided in this batch: its keys are ours
+        if buckets is None:
+            buckets = [
+                int(h)
+                for h in self.session.execute(
+                    select(ArticleBand.hash).where(ArticleBand.article_id == former)
+                ).scalars()
+            ]
+            self.needs |= {_hash_key(self.known[former].text_hash), *buckets}
+            self.unindexed.append(former)
+            stored_copies = _known(
+                self.session,
+                self.session.execute(
+                    select(ArticleDuplicate.article_id).where(ArticleDuplicate.canonical_article_id == former)
+                ).scalars(),
+            )
+            self.known |= stored_copies
+            self.members.setdefault(former, set()).update(stored_copies)
+        for bucket in buckets:
+            self.by_bucket.get(bucket, set()).discard(former)
+        if self.by_hash.get(self.known[former].text_hash) == former:
+            del self.by_hash[self.known[former].text_hash]
+        self.verdicts[former] = DuplicateVerdict(original, match.method, match.similarity)
+        copies = self.members.pop(former, set())
+        for copy in copies:
+            self.verdicts[copy] = self._verdict(copy, original)
+        self.members[original] = {former, *copies}
+
+    def _verdict(self, copy: int, canonical: int) -> DuplicateVerdict:
+        """How a copy re-pointed to a new canonical article relates to it (its similarity may be below
+        the threshold: it is in the cluster through the article it was a copy of)."""
+        a, b = self.known[copy], self.known[canonical]
+        if a.text_hash == b.text_hash:
+            return DuplicateVerdict(canonical, DuplicateMethod.EXACT, 1.0)
+        value = 0.0 if a.signature is None or b.signature is None else estimate(a.signature, b.signature)
+        return DuplicateVerdict(canonical, DuplicateMethod.NEAR, round(value, 3))
+
+    def write(self, session: Session) -> dict[int, DuplicateVerdict]:
+        """Lock the re-pointed canonical articles' rows, move the index; the verdicts to record."""
+        if self.unindexed:
+            session.execute(
+                select(Article.id)
+                .where(Article.id.in_(self.unindexed))
+                .order_by(Article.id)
+                .with_for_update(key_share=True)  # NO KEY UPDATE: what the extract step takes
+            )
+            session.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(self.unindexed)))
+        rows = [
+            (i, band, bucket) for i, buckets in self.new_bands.items() for band, bucket in enumerate(buckets)
+        ]
+        if rows:
+            ids, numbers, hashes = (list(column) for column in zip(*rows, strict=True))
+            session.execute(_INDEX, {"ids": ids, "bands": numbers, "hashes": hashes})
+        return self.verdicts
 
 
 def _decided_by_hash(session: Session, hashes: list[str], given: list[int]) -> dict[str, int]:
@@ -125,39 +288,29 @@ def _decided_by_hash(session: Session, hashes: list[str], given: list[int]) -> d
     return {text_hash: int(article_id) for text_hash, article_id in rows}
 
 
-def _indexed_candidates(
-    session: Session, buckets: list[int], given: list[int]
-) -> tuple[dict[int, set[int]], dict[int, np.ndarray]]:
-    """Indexed articles in any of the buckets: bucket → article ids, and each article's signature."""
-    rows = session.execute(_CANDIDATES, {"buckets": buckets, "given": given}).all()
+def _indexed_candidates(session: Session, buckets: list[int], given: list[int]) -> dict[int, set[int]]:
+    """Indexed articles in any of the buckets: bucket → article ids."""
     by_bucket: dict[int, set[int]] = {}
-    for bucket, article_id in rows:
+    for bucket, article_id in session.execute(_CANDIDATES, {"buckets": buckets, "given": given}):
         by_bucket.setdefault(int(bucket), set()).add(int(article_id))
-    ids = sorted({int(article_id) for _, article_id in rows})
-    stored: dict[int, np.ndarray] = {}
-    if ids:
-        for article_id, minhash in session.execute(
-            select(Article.id, Article.minhash).where(Article.id.in_(ids), Article.minhash.is_not(None))
-        ):
-            if minhash is not None:  # filtered in SQL; the check is for the type
-                stored[int(article_id)] = from_bytes(minhash)
-    return by_bucket, stored
+    return by_bucket
 
 
-def _nearest_earliest(
-    article: ArticleKey,
-    buckets: list[int],
-    by_bucket: dict[int, set[int]],
-    stored: dict[int, np.ndarray],
-    threshold: float,
-) -> DuplicateVerdict | None:
-    """The earliest candidate whose estimated similarity reaches the threshold, if any."""
-    if article.minhash is None:
-        return None
-    values = np.asarray(article.minhash.hashvalues, dtype="<u4")
-    candidates = sorted({c for bucket in buckets for c in by_bucket.get(bucket, ())} & stored.keys())
-    for candidate in candidates:
-        value = estimate(values, stored[candidate])
-        if value >= threshold:
-            return DuplicateVerdict(candidate, DuplicateMethod.NEAR, round(value, 3))
-    return None
+def _known(session: Session, ids: Iterable[int]) -> dict[int, _Known]:
+    """Text hash, signature and trusted publication of stored articles."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(
+            Article.id, Article.text_sha256, Article.minhash, Article.published_at, Article.published_source
+        ).where(Article.id.in_(wanted))
+    )
+    return {
+        int(row.id): _Known(
+            row.text_sha256,
+            None if row.minhash is None else from_bytes(row.minhash),
+            trusted_publication(row.published_at, row.published_source),
+        )
+        for row in rows
+    }

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -35,7 +35,7 @@ from workers.extract.actor import Actor
 from workers.extract.lexicon import default_lexicon
 from workers.extract.record import actor_record
 
-__all__ = ["ArticleEvents", "participants_key", "refresh_events", "replace_events"]
+__all__ = ["ArticleEvents", "move_mentions", "participants_key", "refresh_events", "replace_events"]
 
 REPORTING_WINDOW = timedelta(days=7)  # an undated event happened at most this long before it was published
 _MENTION_IDENTITY = ("article_id", "event_id", "sentence", "trigger", "char_start", "char_end")
@@ -251,6 +251,38 @@ def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[i
             mention |= {"id": same.id, "created_at": same.created_at, "lexicon_version": same.lexicon_version}
         session.execute(insert(EventMention).values(**mention))
         touched.add(chosen)
+    refresh_events(session, touched)
+    return touched
+
+
+def move_mentions(session: Session, moves: Mapping[int, int]) -> set[int]:
+    """Give the mentions of articles that became copies (their original arrived later) to their new
+    canonical article, under the events' locks, and recompute those events; returns their ids.
+
+    The events keep their ids: the new canonical article's own extraction then replaces the mentions it
+    was given, and joins those events first (`_choose`), so the store ends as if it had come first.
+    """
+    if not moves:
+        return set()
+    previous = session.execute(
+        select(EventRow.type, EventRow.participants)
+        .join(EventMention, EventMention.event_id == EventRow.id)
+        .where(EventMention.article_id.in_(list(moves)))
+        .distinct()
+    ).all()
+    if not previous:
+        return set()
+    session.execute(_LOCK, {"keys": sorted({_lock_key(row.type, row.participants) for row in previous})})
+    touched: set[int] = set()
+    for former, canonical in sorted(moves.items()):
+        touched.update(
+            session.execute(
+                update(EventMention)
+                .where(EventMention.article_id == former)
+                .values(article_id=canonical)
+                .returning(EventMention.event_id)
+            ).scalars()
+        )
     refresh_events(session, touched)
     return touched
 
