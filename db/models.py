@@ -276,6 +276,17 @@ class ArticleDuplicate(Base):
     )
     method: Mapped[str] = mapped_column(String(8), comment="exact (same normalised text) or near.")
     similarity: Mapped[float] = mapped_column(Float, comment="1.0 for exact; estimated Jaccard for near.")
+    rule: Mapped[str | None] = mapped_column(
+        String(16),
+        comment="The rule that linked it: exact (same normalised text), similar (similar wording, facts "
+        "agree), contained_lead (the lead of the longer story, or a trimmed copy), repointed (a copy "
+        "moved with its cluster to an original published before it); null for near links made before 0008.",
+    )
+    why: Mapped[str | None] = mapped_column(
+        Text,
+        comment="Why, in words: the similarity, containment or facts the decision rested on "
+        "(workers.dedupe.decision); null for near links made before 0008.",
+    )
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), comment="When the link was made."
     )

@@ -103,7 +103,12 @@ def test_deleting_a_canonical_article_removes_its_bands(database: Database) -> N
 
 
 def test_near_duplicates_decided_at_the_same_moment_leave_exactly_one_canonical(database: Database) -> None:
-    kinds = sorted(TRANSFORMS)
+    # Copies that all keep the lead paragraph, so that each is a duplicate of every other. "all at once"
+    # may drop the lead (its furniture line comes first): two copies that cut different paragraphs, one
+    # of them the lead, can each name in their lead a person the other never names, a conflict of facts
+    # (workers.dedupe.decision), so without the original they are two stories. What is tested here is
+    # that deciding at the same moment leaves one canonical article, not that rule.
+    kinds = sorted(set(TRANSFORMS) - {"all at once"})
     texts = [republished(kinds[n % len(kinds)], seed=n) for n in range(12)]
     docs = add_documents(database, texts)
     decide_at_the_same_moment(database, docs)
@@ -130,8 +135,9 @@ def test_marsad_duplicates_lists_clusters_with_their_outlets(settings: Settings,
     listed = marsad(settings, "duplicates", "--format", "jsonl").stdout
     (cluster,) = [json.loads(line) for line in listed.splitlines()]
     assert cluster["canonical"]["id"] == original and cluster["copies"] == 2
-    copies = [(d["id"], d["method"]) for d in cluster["duplicates"]]
-    assert copies == [(first_copy, "near"), (second_copy, "near")]
+    copies = [(d["id"], d["method"], d["rule"]) for d in cluster["duplicates"]]
+    assert copies == [(first_copy, "near", "similar"), (second_copy, "near", "similar")]
+    assert all(d["why"].startswith("similar wording (similarity ") for d in cluster["duplicates"])
     assert [d["url"] for d in cluster["duplicates"]] == ["https://o1.example/x", "https://o2.example/x"]
     assert cluster["outlets"] == 2  # outlet 0 ran the original and the second copy
     table = marsad(settings, "duplicates").stdout

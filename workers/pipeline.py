@@ -162,6 +162,8 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
             "canonical_article_id": verdict.canonical_article_id,
             "method": verdict.method.value,
             "similarity": verdict.similarity,
+            "rule": verdict.rule,
+            "why": verdict.why,
         }
         for article_id, verdict in verdicts.items()
     ]

@@ -1,10 +1,16 @@
 """The dedupe stage: is this article a repeat of one already seen, exactly or nearly?
 
-Exact duplicates share the hash of their normalised text. Near duplicates share enough MinHash values
+Exact duplicates share the hash of their normalised text. Near duplicates are found through MinHash
 (`workers.dedupe.minhash`): each canonical article's signature is cut into LSH bands stored in
-`article_bands`, an article sharing one band with a canonical article is a candidate, and a candidate at
-or above the threshold is confirmed. Only canonical articles are indexed, so a cluster of republications
-is found through its canonical article however many copies it has.
+`article_bands`, and an article sharing one band with a canonical article is a candidate. Every
+candidate is then decided by `workers.dedupe.decision.decide`, from the estimated similarity of the two
+signatures, the passage the two normalised texts share (`passage`) and the facts of their titles and
+leads (`workers.dedupe.facts`): a template filled with other facts (another head of state, the sixth
+flight, another day) stays apart however similar its wording, and the lead of a longer story, or a
+trimmed copy, is linked below the threshold. Facts are read only when they could change the outcome
+(`may_link`), once per article and batch. The rule that linked an article, and why in words, are kept
+in its `article_duplicates` row. Only canonical articles are indexed, so a cluster of republications is
+found through its canonical article however many copies it has.
 
 The canonical article of a cluster is the one published first, where both publication dates are trusted
 (the article's metadata, its page, a date line; never the file's time); otherwise, or on a tie, the one
@@ -39,6 +45,8 @@ from sqlalchemy.types import BigInteger, SmallInteger
 
 from db.models import Article, ArticleBand, ArticleDuplicate
 from workers.clean import PublishedSource
+from workers.dedupe.decision import decide, may_link, passage
+from workers.dedupe.facts import FactComparison, StoryFacts, compare_facts, story_facts
 from workers.dedupe.minhash import band_hashes, estimate, from_bytes
 from workers.status import DuplicateMethod
 
@@ -79,6 +87,13 @@ class DuplicateVerdict:
     canonical_article_id: int
     method: DuplicateMethod
     similarity: float
+    rule: str  # exact, a linking rule of `decide` (similar, contained_lead), or repointed
+    why: str  # in words
+
+
+EXACT_RULE, EXACT_WHY = "exact", "same normalised text"
+REPOINTED_RULE = "repointed"  # a copy moved with its cluster to an original published before it
+_NO_FACTS = FactComparison((), ())  # when the facts could not change the outcome (`may_link`)
 
 
 def trusted_publication(published_at: datetime | None, source: str | None) -> Published | None:
@@ -119,19 +134,23 @@ def deduplicate(
     given article takes its cluster over (the former canonical article and its copies get verdicts
     pointing at it). Within the batch, articles are decided in id order. `redecided` are articles given
     that were decided before (reprocessing): their earlier links and bands are dropped, under the locks.
+    A candidate is a duplicate when `workers.dedupe.decision.decide` says so, `threshold` being its
+    similarity for similar wording; the stage reads the texts of the articles given and of their
+    candidates from the database, in one query.
     Must run in the transaction that records the verdicts: the locks it takes are released at commit.
     """
     if not articles:
         return {}
     bands = {a.article_id: band_hashes(a.minhash) if a.minhash is not None else [] for a in articles}
     keys = {_hash_key(a.text_hash) for a in articles} | {h for hashes in bands.values() for h in hashes}
+    facts: dict[int, StoryFacts] = {}  # read once per article, kept if the plan is worked out again
     while True:
         savepoint = session.begin_nested()
         session.execute(_LOCK, {"keys": sorted(keys)})
         if redecided:
             session.execute(delete(ArticleDuplicate).where(ArticleDuplicate.article_id.in_(redecided)))
             session.execute(delete(ArticleBand).where(ArticleBand.article_id.in_(redecided)))
-        plan = _Plan(session, articles, bands, sorted(keys), threshold)
+        plan = _Plan(session, articles, bands, sorted(keys), threshold, facts)
         if plan.needs <= keys:
             break
         savepoint.rollback()  # releases the locks taken since; take them all again, in order
@@ -149,6 +168,18 @@ class _Known:
     published: Published | None
 
 
+@dataclass(frozen=True)
+class _Text:
+    """What the decision reads of an article: its normalised text, and for its facts its title, body,
+    dateline and agency."""
+
+    normalized: str
+    title: str | None
+    body: str
+    dateline: str | None
+    agency: str | None
+
+
 class _Plan:
     """The decisions for one batch, worked out in memory from what is stored, then written at once."""
 
@@ -159,15 +190,20 @@ class _Plan:
         bands: dict[int, list[int]],
         buckets: list[int],
         threshold: float,
+        facts: dict[int, StoryFacts],
     ) -> None:
         self.session = session
         self.threshold = threshold
         self.bands = bands
+        self.facts = facts
         given = [a.article_id for a in articles]
         self.by_hash = _decided_by_hash(session, sorted({a.text_hash for a in articles}), given)
         self.by_bucket = _indexed_candidates(session, buckets, given)
-        stored = set(self.by_hash.values()) | {c for ids in self.by_bucket.values() for c in ids}
-        self.known = _known(session, stored)
+        candidates = {c for ids in self.by_bucket.values() for c in ids}
+        self.known = _known(session, set(self.by_hash.values()) | candidates)
+        # The texts of every article that may be compared: those given and their stored candidates.
+        self.texts = _texts(session, candidates | set(given))
+        self.copied_why: dict[int, tuple[int, str]] = {}  # a re-pointed copy → its earlier link's why
         self.verdicts: dict[int, DuplicateVerdict] = {}
         self.members: dict[int, set[int]] = {}  # canonical article → articles this plan points at it
         self.new_bands: dict[int, list[int]] = {}  # articles given found to be originals → their buckets
@@ -195,23 +231,41 @@ class _Plan:
                 self.by_bucket.setdefault(bucket, set()).add(article.article_id)
 
     def _match(self, article: ArticleKey) -> DuplicateVerdict | None:
-        """The earlier decided article with the same text, else the earliest candidate whose estimated
-        similarity reaches the threshold, if any."""
+        """The earlier decided article with the same text, else the earliest candidate that the decision
+        calls a duplicate, if any."""
         exact = self.by_hash.get(article.text_hash)
         if exact is not None:
-            return DuplicateVerdict(exact, DuplicateMethod.EXACT, 1.0)
+            return DuplicateVerdict(exact, DuplicateMethod.EXACT, 1.0, EXACT_RULE, EXACT_WHY)
         if article.minhash is None:
             return None
         values = np.asarray(article.minhash.hashvalues, dtype="<u4")
         found = {c for bucket in self.bands[article.article_id] for c in self.by_bucket.get(bucket, ())}
+        ours = self.texts[article.article_id]
         for candidate in sorted(found):
             stored = self.known[candidate].signature
             if stored is None:
                 continue
             value = estimate(values, stored)
-            if value >= self.threshold:
-                return DuplicateVerdict(candidate, DuplicateMethod.NEAR, round(value, 3))
+            shared = passage(ours.normalized, self.texts[candidate].normalized)
+            compared = (
+                compare_facts(self._facts(article.article_id), self._facts(candidate))
+                if may_link(value, shared, self.threshold)
+                else _NO_FACTS
+            )
+            decision = decide(value, shared, compared, self.threshold)
+            if decision.duplicate:
+                return DuplicateVerdict(
+                    candidate, DuplicateMethod.NEAR, round(value, 3), decision.rule, decision.why
+                )
         return None
+
+    def _facts(self, article_id: int) -> StoryFacts:
+        found = self.facts.get(article_id)
+        if found is None:
+            text = self.texts[article_id]
+            found = story_facts(text.title, text.body, dateline=text.dateline, agency=text.agency)
+            self.facts[article_id] = found
+        return found
 
     def _repoint(self, match: DuplicateVerdict, original: int) -> None:
         """`original` was published before the canonical article it matched: it takes the cluster over."""
@@ -226,21 +280,26 @@ class _Plan:
             ]
             self.needs |= {_hash_key(self.known[former].text_hash), *buckets}
             self.unindexed.append(former)
-            stored_copies = _known(
-                self.session,
-                self.session.execute(
-                    select(ArticleDuplicate.article_id).where(ArticleDuplicate.canonical_article_id == former)
-                ).scalars(),
-            )
+            earlier = self.session.execute(
+                select(ArticleDuplicate.article_id, ArticleDuplicate.why).where(
+                    ArticleDuplicate.canonical_article_id == former
+                )
+            ).all()
+            self.copied_why |= {int(row.article_id): (former, row.why) for row in earlier}
+            stored_copies = _known(self.session, (row.article_id for row in earlier))
             self.known |= stored_copies
             self.members.setdefault(former, set()).update(stored_copies)
         for bucket in buckets:
             self.by_bucket.get(bucket, set()).discard(former)
         if self.by_hash.get(self.known[former].text_hash) == former:
             del self.by_hash[self.known[former].text_hash]
-        self.verdicts[former] = DuplicateVerdict(original, match.method, match.similarity)
+        self.verdicts[former] = DuplicateVerdict(
+            original, match.method, match.similarity, match.rule, match.why
+        )
         copies = self.members.pop(former, set())
         for copy in copies:
+            if copy in self.verdicts:  # decided in this batch, or re-pointed once already
+                self.copied_why[copy] = (former, self.verdicts[copy].why)
             self.verdicts[copy] = self._verdict(copy, original)
         self.members[original] = {former, *copies}
 
@@ -249,9 +308,16 @@ class _Plan:
         the threshold: it is in the cluster through the article it was a copy of)."""
         a, b = self.known[copy], self.known[canonical]
         if a.text_hash == b.text_hash:
-            return DuplicateVerdict(canonical, DuplicateMethod.EXACT, 1.0)
+            return DuplicateVerdict(canonical, DuplicateMethod.EXACT, 1.0, EXACT_RULE, EXACT_WHY)
         value = 0.0 if a.signature is None or b.signature is None else estimate(a.signature, b.signature)
-        return DuplicateVerdict(canonical, DuplicateMethod.NEAR, round(value, 3))
+        former, why = self.copied_why[copy]
+        return DuplicateVerdict(
+            canonical,
+            DuplicateMethod.NEAR,
+            round(value, 3),
+            REPOINTED_RULE,
+            f"a copy of article {former} ({why}), which republishes this earlier article",
+        )
 
     def write(self, session: Session) -> dict[int, DuplicateVerdict]:
         """Lock the re-pointed canonical articles' rows, move the index; the verdicts to record."""
@@ -294,6 +360,21 @@ def _indexed_candidates(session: Session, buckets: list[int], given: list[int]) 
     for bucket, article_id in session.execute(_CANDIDATES, {"buckets": buckets, "given": given}):
         by_bucket.setdefault(int(bucket), set()).add(int(article_id))
     return by_bucket
+
+
+def _texts(session: Session, ids: Iterable[int]) -> dict[int, _Text]:
+    """What the decision reads of the articles (one query)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(
+            Article.id, Article.normalized_text, Article.title, Article.body, Article.dateline, Article.agency
+        ).where(Article.id.in_(wanted))
+    )
+    return {
+        int(row.id): _Text(row.normalized_text, row.title, row.body, row.dateline, row.agency) for row in rows
+    }
 
 
 def _known(session: Session, ids: Iterable[int]) -> dict[int, _Known]:

@@ -34,7 +34,8 @@ def _article(row: Any) -> dict[str, Any]:
 
 def duplicate_clusters(database: Database, limit: int, min_copies: int = 1) -> list[dict[str, Any]]:
     """The largest clusters first (then the newest): the canonical article, its copies with how each was
-    found, and how many distinct outlets ran the story (the canonical article's included)."""
+    found (method, similarity, the rule that linked it and why), and how many distinct outlets ran the
+    story (the canonical article's included)."""
     copy = aliased(Article)
     with database.session() as session:
         sizes = (
@@ -58,7 +59,12 @@ def duplicate_clusters(database: Database, limit: int, min_copies: int = 1) -> l
         ).all()
     by_canonical: dict[int, list[dict[str, Any]]] = {}
     for link, article in members:
-        entry = _article(article) | {"method": link.method, "similarity": round(link.similarity, 3)}
+        entry = _article(article) | {
+            "method": link.method,
+            "similarity": round(link.similarity, 3),
+            "rule": link.rule,
+            "why": link.why,
+        }
         by_canonical.setdefault(link.canonical_article_id, []).append(entry)
     clusters = []
     for row in canonical:

@@ -14,7 +14,7 @@ Rules, in order (the first that applies decides):
 1. conflicting facts in the title and lead: distinct, whatever the wording shares. A short cable whose
    only change is the head of state is over 0.8 similar and still another story; a copy of one story
    cannot conflict, since a fact counts against a copy only when the copy never names it anywhere.
-2. similar: similarity ≥ SIMILAR (the stage's threshold).
+2. similar: similarity ≥ the stage's threshold (settings.dedupe_threshold; SIMILAR is its default).
 3. contained lead: containment ≥ CONTAINED and the shared passage holds the longer article's opening
    (≥ LEAD_SHARED of its first LEAD_SHINGLES shingles): the short item is the lead of the longer story,
    or a trimmed copy of it.
@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from workers.dedupe.facts import FactComparison, FactKind
 from workers.dedupe.minhash import SHINGLE_WORDS, shingles
+from workers.settings import Settings
 
 __all__ = [
     "CONTAINED",
@@ -41,10 +42,13 @@ __all__ = [
     "Decision",
     "Passage",
     "decide",
+    "may_link",
     "passage",
 ]
 
-SIMILAR = 0.4  # the stage's threshold (settings.dedupe_threshold): similar wording, agreeing facts
+# Similar wording: the default of the stage's threshold (settings.dedupe_threshold), which the stage
+# passes to `decide`.
+SIMILAR: float = Settings.model_fields["dedupe_threshold"].default
 # Rewrites and leads of longer stories keep most of the shorter text (containment 0.55-0.95 on the
 # judged pairs); templates filled with other facts keep about half (0.2-0.6), and those above are told
 # apart by their facts or by where the shared passage lies.
@@ -91,15 +95,22 @@ def passage(a: str, b: str) -> Passage:
     return Passage(round(len(small & large) / len(small), 3), round(len(opening & small) / len(opening), 3))
 
 
-def decide(similarity: float, shared: Passage, facts: FactComparison) -> Decision:
-    """Whether two articles are the same story, by the rules of the module's docstring, and why."""
+def may_link(similarity: float, shared: Passage, similar: float = SIMILAR) -> bool:
+    """Whether `decide` could call the pair a duplicate: facts can only keep a pair apart, so when this
+    is False their facts need not be read."""
+    return similarity >= similar or (shared.containment >= CONTAINED and shared.lead_shared >= LEAD_SHARED)
+
+
+def decide(similarity: float, shared: Passage, facts: FactComparison, similar: float = SIMILAR) -> Decision:
+    """Whether two articles are the same story, by the rules of the module's docstring, and why.
+    `similar` is the similarity from which agreeing facts make a duplicate (the stage's threshold)."""
     conflict = facts.conflict(*_TOLD)
     if conflict is not None:
         ours, theirs = "، ".join(conflict.ours[:3]), "، ".join(conflict.theirs[:3])
         return Decision(
             False, "conflict", f"different {_WORDS_OF[conflict.kind]} in the lead: {ours} vs {theirs}"
         )
-    if similarity >= SIMILAR:
+    if similarity >= similar:
         return Decision(True, "similar", f"similar wording (similarity {similarity:.2f}), facts agree")
     if shared.containment >= CONTAINED and shared.lead_shared >= LEAD_SHARED:
         return Decision(

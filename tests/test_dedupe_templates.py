@@ -1,0 +1,98 @@
+"""Through the real dedupe stage: templates filled with different facts stay apart, however similar their
+wording; a trimmed republication is linked, and its `article_duplicates` row says why.
+
+The texts are the team's own wire-style items (tests/test_dedupe_facts.py), stored as text files with
+the headline on the first line, and run through the pipeline one at a time.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from db.models import Article, ArticleBand, ArticleDuplicate
+from db.session import Database
+from tests.helpers import add_documents
+from tests.test_dedupe_facts import CABLE, FLIGHT, VISIT, VISIT_MORE, WEATHER
+from workers.dedupe.minhash import estimate, from_bytes
+from workers.pipeline import run_document
+from workers.settings import get_settings
+
+
+def wire(title: str, body: str) -> str:
+    return f"{title}\n\n{body}\n"
+
+
+TEMPLATE_PAIRS = {
+    "cables to two heads of state": (
+        wire("برقية تهنئة لرئيس مالي", CABLE.format(state="جمهورية مالي")),
+        wire("برقية تهنئة لرئيس تشاد", CABLE.format(state="جمهورية تشاد")),
+    ),
+    "the fourth and the sixth relief flight": (
+        wire("وصول الطائرة الرابعة إلى عدن", FLIGHT.format(ordinal="الرابعة")),
+        wire("وصول الطائرة السادسة إلى عدن", FLIGHT.format(ordinal="السادسة")),
+    ),
+    "weather bulletins of two days": (
+        wire("الأرصاد: طقس حار على شرق ووسط المملكة", WEATHER.format(day="الاثنين", date="20 يوليو")),
+        wire("الأرصاد: طقس حار على شرق ووسط المملكة", WEATHER.format(day="الثلاثاء", date="21 يوليو")),
+    ),
+}
+ORIGINAL = wire("افتتاح مستشفى الولادة في بريدة", VISIT + VISIT_MORE)
+TRIMMED = wire("أمير القصيم يفتتح مستشفى الولادة والأطفال", VISIT)  # the lead alone, re-headlined
+
+
+def decide_one_at_a_time(database: Database, texts: list[str]) -> list[int]:
+    """The articles' ids, each decided after the one before it was."""
+    docs = add_documents(database, texts)
+    for doc_id in docs:
+        run_document(database, doc_id)
+    with database.session() as session:
+        by_document = dict(
+            session.execute(
+                select(Article.document_id, Article.id).where(Article.document_id.in_(docs))
+            ).all()
+        )
+    return [by_document[d] for d in docs]
+
+
+def stored_similarity(database: Database, first: int, second: int) -> float:
+    with database.session() as session:
+        signatures = dict(
+            session.execute(select(Article.id, Article.minhash).where(Article.id.in_([first, second]))).all()
+        )
+    return estimate(from_bytes(signatures[first]), from_bytes(signatures[second]))
+
+
+@pytest.mark.parametrize(("first", "second"), TEMPLATE_PAIRS.values(), ids=list(TEMPLATE_PAIRS))
+def test_dedupe_keeps_a_template_filled_with_other_facts_apart_above_the_threshold(
+    database: Database, first: str, second: str
+) -> None:
+    ids = decide_one_at_a_time(database, [first, second])
+    assert stored_similarity(database, *ids) >= get_settings().dedupe_threshold  # the wording agrees
+    with database.session() as session:
+        linked = session.execute(select(func.count()).select_from(ArticleDuplicate)).scalar_one()
+        indexed = session.execute(select(func.count(func.distinct(ArticleBand.article_id)))).scalar_one()
+        extracted = session.execute(
+            select(func.count()).select_from(Article).where(Article.extracted_at.is_not(None))
+        ).scalar_one()
+    assert linked == 0
+    assert indexed == 2  # both are canonical: a third bulletin is compared with each
+    assert extracted == 2  # each carries its own event
+
+
+def test_dedupe_links_a_trimmed_republication_and_records_why(database: Database) -> None:
+    original, trimmed = decide_one_at_a_time(database, [ORIGINAL, TRIMMED])
+    with database.session() as session:
+        (link,) = session.execute(select(ArticleDuplicate)).scalars().all()
+    assert (link.article_id, link.canonical_article_id, link.method) == (trimmed, original, "near")
+    assert link.rule == "contained_lead"
+    assert link.why.startswith("short item is the lead of the longer story")
+    assert link.similarity == round(stored_similarity(database, original, trimmed), 3)
+
+
+def test_dedupe_records_why_an_exact_copy_is_linked(database: Database) -> None:
+    original, copy = decide_one_at_a_time(database, [ORIGINAL, ORIGINAL])
+    with database.session() as session:
+        (link,) = session.execute(select(ArticleDuplicate)).scalars().all()
+    assert (link.article_id, link.canonical_article_id, link.method) == (copy, original, "exact")
+    assert (link.rule, link.why) == ("exact", "same normalised text")
