@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.test_dedupe_facts import CABLE
+from tests.test_dedupe_templates import wire
 from workers.clean.normalize import normalize_for_matching
 from workers.dedupe.minhash import shingles, signature, similarity
 
@@ -104,7 +106,43 @@ def test_similar_prints_the_verdict_for_two_files_and_one_json_line_per_pair(tmp
         ("a.txt", "b.txt", True),
         ("a.txt", "c.txt", False),
     ]
-    assert all(set(line) == {"a", "b", "similarity", "duplicate"} for line in lines)
+    keys = {
+        "a",
+        "b",
+        "similarity",
+        "candidate",
+        "containment",
+        "lead_shared",
+        "facts",
+        "duplicate",
+        "rule",
+        "why",
+    }
+    assert all(set(line) == keys for line in lines)
+    assert lines[0]["rule"] == "similar" and lines[1]["rule"] == "different"
+
+
+def test_similar_says_a_template_filled_with_other_facts_is_distinct_and_which_facts_conflict(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "mali.txt").write_text(
+        wire("برقية تهنئة لرئيس مالي", CABLE.format(state="جمهورية مالي")), encoding="utf-8"
+    )
+    (tmp_path / "chad.txt").write_text(
+        wire("برقية تهنئة لرئيس تشاد", CABLE.format(state="جمهورية تشاد")), encoding="utf-8"
+    )
+    shown = marsad_similar("mali.txt", "chad.txt", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "→ distinct (conflict)" in shown.stdout
+    assert "conflicting states: " in shown.stdout and "مالي" in shown.stdout and "تشاد" in shown.stdout
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text('{"a": "mali.txt", "b": "chad.txt"}\n', encoding="utf-8")
+    (line,) = [json.loads(x) for x in marsad_similar("--pairs", str(pairs), cwd=tmp_path).stdout.splitlines()]
+    assert line["similarity"] >= 0.4 and not line["duplicate"]
+    assert line["rule"] == "conflict" and line["why"].startswith("different states in the lead")
+    (states,) = [c for c in line["facts"]["conflicts"] if c["kind"] == "state"]
+    assert any("مالي" in shown for shown in states["a"]) and any("تشاد" in shown for shown in states["b"])
+    assert line["facts"]["shared"]  # the sender and the occasion are the same
 
 
 def test_similar_names_a_bad_pairs_line_and_a_missing_file(tmp_path: Path) -> None:

@@ -473,9 +473,11 @@ def similar(
         typer.Option("--pairs", help='A JSONL file of {"a": path, "b": path}: one JSON verdict a line.'),
     ] = None,
 ) -> None:
-    """How similar two articles are (MinHash over their normalised text) and whether they are
-    near-duplicates at DEDUPE_THRESHOLD. In-process: no services needed."""
-    from workers.dedupe.compare import compare, read_pairs
+    """Whether two articles are the same story, as the dedupe stage decides, and why: their similarity
+    (MinHash over the normalised text; DEDUPE_THRESHOLD), the passage they share (containment, lead),
+    the facts of their titles and leads (conflicting and shared), and the decision with its rule.
+    In-process: no services needed."""
+    from workers.dedupe.compare import compare, explain, read_pairs
     from workers.ingest.formats import Limits
 
     settings = _settings()
@@ -484,9 +486,8 @@ def similar(
     if pairs is None:
         if a is None or b is None:
             raise ConfigurationError("give two article files, or --pairs PAIRS.jsonl")
-        verdict = compare(a, b, limits, threshold)
-        shown = "duplicate" if verdict["duplicate"] else "not a duplicate"
-        console.print(f"similarity {verdict['similarity']:.3f} → {shown} (threshold {threshold:.2f})")
+        for line in explain(compare(a, b, limits, threshold), threshold):
+            console.print(line, markup=False, highlight=False)
         return
     if a is not None or b is not None:
         raise ConfigurationError("give either two article files or --pairs, not both")
