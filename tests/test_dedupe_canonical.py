@@ -143,6 +143,20 @@ def test_the_original_arriving_in_the_same_batch_after_its_copy_is_canonical(dat
     assert canonical_outlets(database) == [AGENCY[0]]
 
 
+def test_a_batch_holding_a_later_copy_and_the_original_of_a_stored_story_points_both_at_the_original(
+    database: Database,
+) -> None:
+    """The stored canonical is a copy; a batch brings a later copy (decided against it first) and the
+    original: the original takes the cluster over, with the copy the same batch just linked to it."""
+    (first,) = add(database, [(republished(COPIES[0][0]), meta(*COPIES[0]))])
+    run_document(database, first)
+    later = add(database, [(republished(COPIES[1][0]), meta(*COPIES[1])), (ORIGINAL, meta(*AGENCY))])
+    outcome = run_documents(database, later, max_attempts=3)
+    assert not outcome.failed and not outcome.retry_later
+    assert story(database)["links"] == sorted((paper, AGENCY[0], "near") for paper, _ in COPIES)
+    assert canonical_outlets(database) == [AGENCY[0]]
+
+
 @pytest.mark.parametrize(
     ("copy_published", "original_published", "canonical"),
     [

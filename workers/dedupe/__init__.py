@@ -213,6 +213,10 @@ class _Plan:
             self._decide(article)
 
     def _decide(self, article: ArticleKey) -> None:
+        signature = None if article.minhash is None else np.asarray(article.minhash.hashvalues, dtype="<u4")
+        # Known whatever it turns out to be: a copy linked here is re-pointed with its cluster when the
+        # original comes later in the same batch.
+        self.known[article.article_id] = _Known(article.text_hash, signature, article.published)
         match = self._match(article)
         if match is not None and not published_before(
             article.published, self.known[match.canonical_article_id].published
@@ -220,8 +224,6 @@ class _Plan:
             self.verdicts[article.article_id] = match
             self.members.setdefault(match.canonical_article_id, set()).add(article.article_id)
             return
-        signature = None if article.minhash is None else np.asarray(article.minhash.hashvalues, dtype="<u4")
-        self.known[article.article_id] = _Known(article.text_hash, signature, article.published)
         if match is not None:
             self._repoint(match, article.article_id)
         self.by_hash[article.text_hash] = article.article_id
