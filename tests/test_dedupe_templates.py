@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from db.models import Article, ArticleBand, ArticleDuplicate
 from db.session import Database
-from tests.helpers import add_documents
+from tests.test_dedupe_canonical import AGENCY, COPIES, add, meta, republished
+from tests.test_dedupe_canonical import ORIGINAL as CALL
 from tests.test_dedupe_facts import CABLE, FLIGHT, VISIT, VISIT_MORE, WEATHER
 from workers.dedupe.minhash import estimate, from_bytes
 from workers.pipeline import run_document
@@ -41,9 +42,11 @@ ORIGINAL = wire("افتتاح مستشفى الولادة في بريدة", VISI
 TRIMMED = wire("أمير القصيم يفتتح مستشفى الولادة والأطفال", VISIT)  # the lead alone, re-headlined
 
 
-def decide_one_at_a_time(database: Database, texts: list[str]) -> list[int]:
+def decide_one_at_a_time(
+    database: Database, texts: list[str], metas: list[dict[str, str]] | None = None
+) -> list[int]:
     """The articles' ids, each decided after the one before it was."""
-    docs = add_documents(database, texts)
+    docs = add(database, list(zip(texts, metas or [{}] * len(texts), strict=True)))
     for doc_id in docs:
         run_document(database, doc_id)
     with database.session() as session:
@@ -96,3 +99,18 @@ def test_dedupe_records_why_an_exact_copy_is_linked(database: Database) -> None:
         (link,) = session.execute(select(ArticleDuplicate)).scalars().all()
     assert (link.article_id, link.canonical_article_id, link.method) == (copy, original, "exact")
     assert (link.rule, link.why) == ("exact", "same normalised text")
+
+
+def test_dedupe_says_why_a_copy_moved_with_its_cluster_to_an_earlier_original(database: Database) -> None:
+    texts = [republished(paper) for paper, _ in COPIES] + [CALL]
+    metas = [meta(paper, at) for paper, at in COPIES] + [meta(*AGENCY)]
+    first_copy, second_copy, original = decide_one_at_a_time(database, texts, metas)
+    with database.session() as session:
+        found = {
+            row.article_id: (row.canonical_article_id, row.rule, row.why)
+            for row in session.execute(select(ArticleDuplicate)).scalars()
+        }
+    assert found[first_copy][:2] == (original, "similar")  # decided against the original itself
+    assert found[second_copy][:2] == (original, "repointed")  # it followed the copy it repeated
+    assert found[second_copy][2].startswith(f"a copy of article {first_copy} (similar wording (similarity ")
+    assert found[second_copy][2].endswith("), which republishes this earlier article")

@@ -287,7 +287,10 @@ class _Plan:
                     ArticleDuplicate.canonical_article_id == former
                 )
             ).all()
-            self.copied_why |= {int(row.article_id): (former, row.why) for row in earlier}
+            self.copied_why |= {  # a near link made before migration 0008 has no why
+                int(row.article_id): (former, row.why or "linked before the rule was recorded")
+                for row in earlier
+            }
             stored_copies = _known(self.session, (row.article_id for row in earlier))
             self.known |= stored_copies
             self.members.setdefault(former, set()).update(stored_copies)
