@@ -67,9 +67,7 @@ def read_capital_homographs(
                 code, written = homograph
                 capital = written in sentence.display(match.start + len(match.prefix), match.end) or (
                     _names_state(matches, code, match.form, dateline_form)
-                    and not any(
-                        m.form != match.form and _codes(m) & _codes(match) - {code} for m in matches
-                    )
+                    and not any(m.form != match.form and _codes(m) & _codes(match) - {code} for m in matches)
                 )
                 if capital:
                     match = _as_capital(match, code, lexicon)
