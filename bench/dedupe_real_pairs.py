@@ -20,7 +20,7 @@ containment and where the shared passage lies, and the facts of the titles and l
 or `b` (the half kept for reporting, to be read once).
 
     .venv/bin/python -m bench.dedupe_real_pairs            # score the stage on the judged pairs
-    .venv/bin/python -m bench.dedupe_real_pairs --decision [--half a|b] [--errors]
+    .venv/bin/python -m bench.dedupe_real_pairs --decision [--stage] [--half a|b] [--errors]
     .venv/bin/python -m bench.dedupe_real_pairs --draw OUT # draw the pairs again (ids only)
 """
 
@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO))
 from workers.clean import RawDocument, clean_document  # noqa: E402
 from workers.dedupe.decision import decide, passage  # noqa: E402
 from workers.dedupe.facts import StoryFacts, compare_facts, story_facts  # noqa: E402
-from workers.dedupe.minhash import shingles, similarity  # noqa: E402
+from workers.dedupe.minhash import found_by_bands, shingles, signature, similarity  # noqa: E402
 from workers.errors import StageError  # noqa: E402
 from workers.settings import Settings  # noqa: E402
 
@@ -183,9 +183,15 @@ def cleaned_facts(row: dict[str, Any]) -> tuple[str, StoryFacts]:
 
 
 def evaluate_decision(
-    judged: list[dict[str, Any]], rows: dict[str, dict[str, Any]], half: str, threshold: float
+    judged: list[dict[str, Any]],
+    rows: dict[str, dict[str, Any]],
+    half: str,
+    threshold: float,
+    *,
+    through_bands: bool = False,
 ) -> dict[str, Any]:
-    """Scores of `workers.dedupe.decision.decide` on one half: overall, per bin, kind and rule."""
+    """Scores of `workers.dedupe.decision.decide` on one half: overall, per bin, kind and rule. With
+    `through_bands`, as the stage decides: only a pair whose LSH bands meet is decided at all."""
     pairs = [p for p in judged if p["half"] == half]
     read = {key: cleaned_facts(rows[key]) for key in sorted({p[side] for p in pairs for side in "ab"})}
     by_bin: defaultdict[str, list[tuple[bool, bool]]] = defaultdict(list)
@@ -194,8 +200,11 @@ def evaluate_decision(
     errors = []
     for pair in pairs:
         (a, facts_a), (b, facts_b) = read[pair["a"]], read[pair["b"]]
-        decision = decide(similarity(a, b, threshold).value, passage(a, b), compare_facts(facts_a, facts_b))
-        outcome = (decision.duplicate, pair["label"] == "duplicate")
+        decision = decide(
+            similarity(a, b, threshold).value, passage(a, b), compare_facts(facts_a, facts_b), threshold
+        )
+        candidate = not through_bands or found_by_bands(signature(a), signature(b))
+        outcome = (candidate and decision.duplicate, pair["label"] == "duplicate")
         tenth = min(int(pair["jaccard"] * 10), 9)
         by_bin[f"{tenth / 10:.1f}-{(tenth + 1) / 10:.1f}"].append(outcome)
         by_kind[pair["kind"]].append(outcome)
@@ -204,6 +213,7 @@ def evaluate_decision(
             errors.append({"pair": pair["pair"], "kind": pair["kind"], "why": decision.why})
     return {
         "half": half,
+        "through_bands": through_bands,
         "all": scores((d, actual) for outcomes in by_kind.values() for d, actual in outcomes),
         "bins": {name: scores(outcomes) for name, outcomes in sorted(by_bin.items())},
         "kinds": {name: scores(outcomes) for name, outcomes in sorted(by_kind.items())},
@@ -221,6 +231,11 @@ def main() -> int:
     parser.add_argument("--decision", action="store_true", help="score workers.dedupe.decision instead")
     parser.add_argument("--half", choices=("a", "b"), default="a", help="the half --decision scores")
     parser.add_argument("--errors", action="store_true", help="with --decision: list the pairs it gets wrong")
+    parser.add_argument(
+        "--stage",
+        action="store_true",
+        help="with --decision: as the stage decides, only pairs whose LSH bands meet are candidates",
+    )
     args = parser.parse_args()
     if not SOURCE.exists():
         print(f"{SOURCE} is not here: the real articles live beside the repository", file=sys.stderr)
@@ -235,7 +250,10 @@ def main() -> int:
     judged = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.decision:
         return _print_decision(
-            evaluate_decision(judged, rows, args.half, Settings(_env_file=None).dedupe_threshold), args
+            evaluate_decision(
+                judged, rows, args.half, Settings(_env_file=None).dedupe_threshold, through_bands=args.stage
+            ),
+            args,
         )
     report = evaluate(judged, rows, Settings(_env_file=None).dedupe_threshold)
     if args.json:
@@ -256,7 +274,8 @@ def _print_decision(report: dict[str, Any], args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report))
         return 0
-    print(f"decision on half {report['half']}: {report['all']}")
+    how = " through the LSH bands (as the stage)" if report["through_bands"] else ""
+    print(f"decision on half {report['half']}{how}: {report['all']}")
     for name in ("bins", "kinds", "rules"):
         print(name)
         for key, value in report[name].items():
