@@ -141,5 +141,5 @@ def test_marsad_duplicates_lists_clusters_with_their_outlets(settings: Settings,
     assert [d["url"] for d in cluster["duplicates"]] == ["https://o1.example/x", "https://o2.example/x"]
     assert cluster["outlets"] == 2  # outlet 0 ran the original and the second copy
     table = marsad(settings, "duplicates").stdout
-    assert str(original) in table and "near" in table
+    assert str(original) in table and f"{first_copy} similar " in table  # the rule that linked each copy
     assert marsad(settings, "duplicates", "--min-copies", "3", "--format", "jsonl").stdout == ""

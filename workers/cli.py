@@ -524,11 +524,11 @@ def duplicates(
     if not clusters:
         console.print("no duplicates yet")
         return
-    table = Table("canonical", "title", "outlets", "copies: id method similarity source")
+    table = Table("canonical", "title", "outlets", "copies: id rule similarity source")
     for cluster in clusters:
         first = cluster["canonical"]
         copies = "\n".join(
-            f"{c['id']} {c['method']} {c['similarity']:.3f} {c['source'] or c['url'] or ''}"
+            f"{c['id']} {c['rule'] or c['method']} {c['similarity']:.3f} {c['source'] or c['url'] or ''}"
             for c in cluster["duplicates"]
         )
         title = (first["title"] or "")[:60]
