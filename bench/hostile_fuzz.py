@@ -27,31 +27,18 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-import psycopg
 from sqlalchemy import select
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from db.migrate import upgrade  # noqa: E402
+from bench.throughput import fresh_database  # noqa: E402
 from db.models import Document, InboxFile  # noqa: E402
 from db.session import Database  # noqa: E402
 from tests.hostile_corpus import CANARY, left_in_inbox, make_corpus  # noqa: E402
 
-PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 FINAL_FILE_STATUSES = {"processed", "rejected", "duplicate"}
-
-
-def fresh_database(name: str) -> str:
-    with psycopg.connect(PG, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    url = PG.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-    database = Database(url, pool_size=1)
-    upgrade(database)
-    database.dispose()
-    return url
 
 
 def run_fuzz(

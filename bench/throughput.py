@@ -45,8 +45,8 @@ def article(n: int) -> dict[str, str]:
     }
 
 
-def fresh_database() -> str:
-    name = "marsad_bench"
+def fresh_database(name: str = "marsad_bench") -> str:
+    """A new database `name` on the bench server (dropped first if it is there), migrated to head."""
     with psycopg.connect(PG, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")

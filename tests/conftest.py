@@ -184,6 +184,13 @@ def settings(settings_factory: Any) -> Settings:
     return settings_factory()
 
 
+@pytest.fixture
+def inbox(settings: Settings) -> Path:
+    """The (created) inbox folder of `settings`."""
+    settings.inbox_dir.mkdir(parents=True)
+    return settings.inbox_dir
+
+
 def service_env(settings: Settings, **extra: str) -> dict[str, str]:
     """Environment for a `marsad` child process that matches `settings`."""
     env = {

@@ -28,12 +28,6 @@ from workers.ingest.names import fitting_name, path_from_stored, stored_name
 from workers.settings import Settings
 
 
-@pytest.fixture
-def inbox(settings: Settings) -> Path:
-    settings.inbox_dir.mkdir(parents=True)
-    return settings.inbox_dir
-
-
 def rows(database: Database) -> list[Any]:
     with database.session() as session:
         return list(

@@ -47,12 +47,6 @@ class RunningWatcher:
         assert not self.thread.is_alive()
 
 
-@pytest.fixture
-def inbox(settings: Settings) -> Path:
-    settings.inbox_dir.mkdir(parents=True)
-    return settings.inbox_dir
-
-
 def file_rows(database: Database) -> list[Any]:
     with database.session() as session:
         return list(
