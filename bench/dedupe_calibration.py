@@ -20,7 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.dedupe_pairs import build_pairs, write_pairs  # noqa: E402
 from workers.clean import RawDocument, clean_document  # noqa: E402
-from workers.dedupe.minhash import found_by_bands, signature, similarity  # noqa: E402
+from workers.dedupe.minhash import found_by_bands, similarity  # noqa: E402
 from workers.settings import Settings  # noqa: E402
 
 
@@ -54,9 +54,7 @@ def main() -> None:
         print(f"{threshold:>9.2f}  {precision:>9.3f}  {tp / positives:>6.3f}")
     # What the stage decides: a pair is compared only when the LSH bands make it a candidate.
     default = Settings.model_fields["dedupe_threshold"].default
-    banded = [
-        (found_by_bands(signature(normalized(p.a)), signature(normalized(p.b))), v, p) for v, p in scored
-    ]
+    banded = [(found_by_bands(normalized(p.a), normalized(p.b)), v, p) for v, p in scored]
     tp = sum(1 for band, v, p in banded if band and v >= default and p.duplicate)
     fp = sum(1 for band, v, p in banded if band and v >= default and not p.duplicate)
     candidates = sum(1 for band, _, p in banded if band and p.duplicate)

@@ -43,7 +43,7 @@ sys.path.insert(0, str(REPO))
 from workers.clean import RawDocument, clean_document  # noqa: E402
 from workers.dedupe.decision import decide, passage  # noqa: E402
 from workers.dedupe.facts import StoryFacts, compare_facts, story_facts  # noqa: E402
-from workers.dedupe.minhash import found_by_bands, shingles, signature, similarity  # noqa: E402
+from workers.dedupe.minhash import found_by_bands, shingles, similarity  # noqa: E402
 from workers.errors import StageError  # noqa: E402
 from workers.settings import Settings  # noqa: E402
 
@@ -203,7 +203,7 @@ def evaluate_decision(
         decision = decide(
             similarity(a, b, threshold).value, passage(a, b), compare_facts(facts_a, facts_b), threshold
         )
-        candidate = not through_bands or found_by_bands(signature(a), signature(b))
+        candidate = not through_bands or found_by_bands(a, b)
         outcome = (candidate and decision.duplicate, pair["label"] == "duplicate")
         tenth = min(int(pair["jaccard"] * 10), 9)
         by_bin[f"{tenth / 10:.1f}-{(tenth + 1) / 10:.1f}"].append(outcome)

@@ -1,7 +1,8 @@
 """Per-article dedupe cost with 10k, 100k and 1M articles already stored.
 
-The store is grown in bulk, in SQL (documents, canonical articles with a 512-byte signature, and their 42
-LSH band rows each, the indexes dropped during the load and rebuilt after), in the database `marsad_bench`
+The store is grown in bulk, in SQL (documents, canonical articles with a 512-byte signature, and their
+72 LSH band rows each (42 of the text, 30 of its opening), the indexes dropped during the load and
+rebuilt after), in the database `marsad_bench`
 of the PostgreSQL server BENCH_PG_URL (default: the local one). 500 real originals are stored through the
 dedupe stage itself. At each size, the timed work is the dedupe stage as the pipeline runs it (signature
 of the normalised text, advisory locks, candidate lookup, confirmation, band rows of new originals) over
@@ -35,7 +36,7 @@ from db.session import Database  # noqa: E402
 from tests.dedupe_pairs import random_article, synthetic_pairs, vocabulary  # noqa: E402
 from workers.clean import RawDocument, clean_document  # noqa: E402
 from workers.dedupe import ArticleKey, deduplicate  # noqa: E402
-from workers.dedupe.minhash import BANDS, signature, to_bytes  # noqa: E402
+from workers.dedupe.minhash import BANDS, LEAD_BANDS, lead_signature, signature, to_bytes  # noqa: E402
 
 PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 NAME = "marsad_bench"
@@ -96,7 +97,7 @@ def grow(libpq: str, count: int) -> float:
             "INSERT INTO article_bands (article_id, band, hash) "
             "SELECT n, b, hashtextextended(n::text || ':' || b::text, 20261123) "
             "FROM generate_series(%s::bigint, %s::bigint) AS n, generate_series(0, %s) AS b",
-            (*span, BANDS - 1),
+            (*span, BANDS + LEAD_BANDS - 1),
         )
         for statement in REBUILD:
             conn.execute(statement)
@@ -146,7 +147,10 @@ def decide(database: Database, articles: list[tuple[int, str, str]], commit: boo
     began = time.perf_counter()
     for start in range(0, len(articles), BATCH):
         with database.session() as session:
-            keys = [ArticleKey(i, h, signature(t)) for i, h, t in articles[start : start + BATCH]]
+            keys = [
+                ArticleKey(i, h, signature(t), None, lead_signature(t))
+                for i, h, t in articles[start : start + BATCH]
+            ]
             found.update(deduplicate(session, keys, THRESHOLD))
             if not commit:
                 session.rollback()

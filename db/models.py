@@ -292,6 +292,9 @@ class ArticleDuplicate(Base):
     )
 
 
+BAND_COMMENT = "Band number: 0-41 of the text's signature, 42-71 of its opening's (its first 30 words)."
+
+
 class ArticleBand(Base):
     """One LSH band of a canonical article's MinHash signature: the near-duplicate index."""
 
@@ -310,7 +313,7 @@ class ArticleBand(Base):
         primary_key=True,
         comment="The canonical article.",
     )
-    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True, comment="Band number, 0-41.")
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True, comment=BAND_COMMENT)
     hash: Mapped[int] = mapped_column(
         BigInteger, comment="64-bit hash of the band number and the band's 3 signature values."
     )

@@ -54,6 +54,45 @@ PASSENGERS = (
     "خلال النصف الأول من العام مقارنة بالفترة نفسها من العام الماضي."
 )
 
+# A weekly reception: the lead stays, the list of those who attended changes.
+RECEPTION = (
+    "استقبل أمير منطقة الرياض في قصر الحكم أمس جموعا من المواطنين والمقيمين الذين قدموا للسلام عليه في "
+    "مجلسه الأسبوعي المفتوح، واستمع إلى مطالبهم وشكاواهم ووجه الجهات الحكومية المختصة بدراستها وإنهائها "
+    "في أسرع وقت. وأكد أن أبواب الإمارة مفتوحة للجميع. {attendees}"
+)
+SUNDAY_GUESTS = (
+    "وحضر الاستقبال الأمير فيصل بن خالد بن سلطان والأمير تركي بن طلال بن عبدالعزيز والأمير سعود بن "
+    "نايف بن عبدالعزيز."
+)
+MONDAY_GUESTS = (
+    "وحضر الاستقبال الأمير خالد الفيصل بن عبدالعزيز والأمير محمد بن فهد بن عبدالعزيز والأمير عبدالعزيز "
+    "بن سعود بن نايف."
+)
+# A market report updated later in the day: the lead stays, every figure after it changes.
+GOLD = (
+    "تراجعت أسعار الذهب في تعاملات اليوم مع صعود الدولار قبيل صدور بيانات اقتصادية أمريكية قد تعزز "
+    "التوقعات برفع أسعار الفائدة قريبا، بعد أن تكبد المعدن الأصفر الشهر الماضي أكبر خسارة شهرية له منذ "
+    "عامين في ظل ضعف الطلب. وانخفض سعر الذهب في المعاملات الفورية {spot} بالمئة إلى {price} دولارا "
+    "للأوقية، ونزلت الفضة إلى {silver} دولار للأوقية، وهبط البلاتين إلى {platinum} دولارا."
+)
+MORNING = {"spot": "0.3", "price": "1093", "silver": "14.62", "platinum": "975"}
+EVENING = {"spot": "0.9", "price": "1086.5", "silver": "14.48", "platinum": "961"}
+# Two events of one prince on one evening; both leads open with the same long title formula.
+FORMULA = "نائب خادم الحرمين الشريفين صاحب السمو الملكي الأمير محمد بن نايف بن عبدالعزيز آل سعود"
+INSPECTION = (
+    f"تفقد {FORMULA} مساء أمس مركز القيادة والسيطرة في المنطقة الشرقية، واطلع على سير العمل في غرفة "
+    "العمليات وما تقدمه من خدمات للمواطنين والمقيمين. واستمع سموه إلى شرح من قائد المركز عن الأنظمة "
+    "الحديثة التي يعمل بها وخطط تطويرها خلال العام المقبل."
+)
+RECEPTION_BUNDLE = (
+    f"استقبل {FORMULA} في قصر السلام بجدة مساء أمس أسر الشهداء من منسوبي القوات المسلحة، وقدم لهم "
+    "التعازي والمواساة، مؤكدا أن تضحيات أبنائهم محل تقدير القيادة والشعب. وعبر ذوو الشهداء عن شكرهم "
+    "وتقديرهم لهذه اللفتة الكريمة، داعين الله أن يحفظ البلاد من كل سوء. وحضر الاستقبال عدد من الأمراء "
+    "والمسؤولين وكبار ضباط القوات المسلحة. وكان سموه قد وجه في وقت سابق بتقديم كل أوجه الرعاية لأسر "
+    "الشهداء وتسهيل أمورهم في الجهات الحكومية، ومتابعة أحوال أبنائهم في المدارس والجامعات، وصرف "
+    "المستحقات المالية لهم دون تأخير، بما يليق بتضحيات ذويهم في الدفاع عن الوطن وحماية حدوده. " + INSPECTION
+)
+
 
 def judge(a: Article, b: Article) -> Decision:
     """The decision on two team-written articles, computed as the stage will: facts once per article."""
@@ -132,6 +171,43 @@ def test_decide_keeps_reports_with_different_figures_in_the_lead_apart() -> None
     decision = judge(hundred, more)
     assert not decision.duplicate
     assert decision.why == "different numbers in the lead: 100 vs 140"
+
+
+def test_decide_keeps_receptions_with_different_attendees_apart() -> None:
+    sunday = ("أمير الرياض يستقبل المواطنين", RECEPTION.format(attendees=SUNDAY_GUESTS))
+    monday = ("أمير الرياض يستقبل المواطنين", RECEPTION.format(attendees=MONDAY_GUESTS))
+    assert similarity(sunday[1], monday[1], SIMILAR).value >= SIMILAR  # the wording agrees
+    decision = judge(sunday, monday)
+    assert not decision.duplicate
+    assert decision.why.startswith("different people named in each article and not the other: ")
+
+
+def test_decide_links_a_copy_that_drops_one_of_the_people_named() -> None:
+    full = ("أمير الرياض يستقبل المواطنين", RECEPTION.format(attendees=SUNDAY_GUESTS))
+    fewer = SUNDAY_GUESTS.replace(" والأمير سعود بن نايف بن عبدالعزيز", "")
+    cut = ("أمير منطقة الرياض يستقبل جموع المواطنين", RECEPTION.format(attendees=fewer))
+    assert judge(full, cut).duplicate
+
+
+def test_decide_keeps_a_market_report_and_its_update_with_other_figures_apart() -> None:
+    morning = ("الذهب يتراجع مع صعود الدولار", GOLD.format(**MORNING))
+    evening = ("الذهب يتراجع مع صعود الدولار", GOLD.format(**EVENING))
+    assert similarity(morning[1], evening[1], SIMILAR).value >= SIMILAR
+    decision = judge(morning, evening)
+    assert not decision.duplicate
+    assert decision.why.startswith("different numbers named in each article and not the other: ")
+
+
+def test_decide_keeps_two_events_whose_leads_share_only_a_title_formula_apart() -> None:
+    # The inspection is a later part of a story led by a reception: the two openings share the prince's
+    # fifteen-word title, not what he did.
+    shared = passage(INSPECTION, RECEPTION_BUNDLE)
+    assert shared.containment >= CONTAINED
+    decision = judge(
+        ("الأمير محمد بن نايف يتفقد مركز القيادة", INSPECTION), ("يستقبل أسر الشهداء", RECEPTION_BUNDLE)
+    )
+    assert not decision.duplicate
+    assert decision.rule == "side_part"
 
 
 def test_decide_links_a_trimmed_republication_with_the_same_facts() -> None:

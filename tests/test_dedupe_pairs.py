@@ -6,7 +6,7 @@ from collections import Counter
 
 from tests.dedupe_pairs import TRANSFORMS, build_pairs
 from workers.clean import RawDocument, clean_document
-from workers.dedupe.minhash import found_by_bands, signature, similarity
+from workers.dedupe.minhash import found_by_bands, similarity
 from workers.settings import Settings
 
 
@@ -42,7 +42,7 @@ def test_the_lsh_bands_find_the_republications_the_threshold_confirms() -> None:
     verdicts = []
     for pair in build_pairs():
         a, b = normalized(pair.a), normalized(pair.b)
-        found = found_by_bands(signature(a), signature(b)) and similarity(a, b, threshold).duplicate
+        found = found_by_bands(a, b) and similarity(a, b, threshold).duplicate
         verdicts.append((found, pair.duplicate))
     true_positives = sum(found and wanted for found, wanted in verdicts)
     assert true_positives / sum(found for found, _ in verdicts) >= 0.98

@@ -14,7 +14,7 @@ from db.session import Database
 from tests.conftest import marsad
 from tests.dedupe_pairs import DOCS, TRANSFORMS
 from tests.helpers import add_documents, decide_at_the_same_moment
-from workers.dedupe.minhash import BANDS, NUM_PERM
+from workers.dedupe.minhash import BANDS, LEAD_BANDS, NUM_PERM
 from workers.pipeline import run_document, run_documents
 from workers.settings import Settings
 
@@ -71,7 +71,7 @@ def test_republications_point_at_the_earliest_as_near_duplicates_and_skip_extrac
         signatures = session.execute(select(func.length(Article.minhash))).scalars().all()
     assert all(0.4 <= s < 1.0 for s in similarities)
     assert extracted == [original]
-    assert bands == [(original, BANDS)]  # only canonical articles are indexed
+    assert bands == [(original, BANDS + LEAD_BANDS)]  # only canonical articles are indexed
     assert signatures == [4 * NUM_PERM] * len(texts)
 
 

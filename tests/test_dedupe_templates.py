@@ -8,14 +8,16 @@ the headline on the first line, and run through the pipeline one at a time.
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from sqlalchemy import func, select
 
+from db.migrate import alembic_config, upgrade
 from db.models import Article, ArticleBand, ArticleDuplicate
 from db.session import Database
 from tests.test_dedupe_canonical import AGENCY, COPIES, add, meta, republished
 from tests.test_dedupe_canonical import ORIGINAL as CALL
 from tests.test_dedupe_facts import CABLE, FLIGHT, VISIT, VISIT_MORE, WEATHER
-from workers.dedupe.minhash import estimate, from_bytes
+from workers.dedupe.minhash import BANDS, LEAD_BANDS, band_hashes, estimate, from_bytes, signature
 from workers.pipeline import run_document
 from workers.settings import get_settings
 
@@ -40,6 +42,26 @@ TEMPLATE_PAIRS = {
 }
 ORIGINAL = wire("افتتاح مستشفى الولادة في بريدة", VISIT + VISIT_MORE)
 TRIMMED = wire("أمير القصيم يفتتح مستشفى الولادة والأطفال", VISIT)  # the lead alone, re-headlined
+# A paper's long report that opens with the agency's lead and goes on with its own reporting: the lead
+# alone shares a tenth of its text, too little for the bands of the whole texts to meet.
+LONG_REPORT = wire(
+    "مستشفى جديد للولادة والأطفال في بريدة يستقبل مرضاه الشهر المقبل",
+    VISIT
+    + VISIT_MORE
+    + "\n\nوقال مدير المستشفى في حديث للصحيفة إن المبنى أقيم على مساحة تزيد على ستين ألف متر مربع، ويضم "
+    "عيادات خارجية لأمراض النساء والولادة وطب الأطفال وحديثي الولادة، إضافة إلى قسم للطوارئ يعمل على "
+    "مدار الساعة ومختبرات وصيدلية مركزية وبنك للدم. وأوضح أن المستشفى سيخفف الضغط عن مستشفيات "
+    "المنطقة الأخرى التي كانت تستقبل الحالات المحولة من المحافظات المجاورة، وأن خطة التشغيل تبدأ "
+    "بالعيادات ثم تنتقل إلى الأقسام الداخلية على ثلاث مراحل.\n\n"
+    "وأشار إلى أن إدارة المستشفى تعاقدت مع عدد من الكوادر الطبية المتخصصة من داخل المملكة وخارجها، "
+    "وأن برامج التدريب للممرضات والفنيين بدأت منذ أشهر في مستشفيات المنطقة، لافتا إلى أن المستشفى "
+    "سيرتبط إلكترونيا بمراكز الرعاية الأولية لتسهيل حجز المواعيد ونقل الملفات الطبية.\n\n"
+    "من جهتهم عبر عدد من سكان الأحياء المجاورة عن ارتياحهم لافتتاح المستشفى، مؤكدين أنه سيوفر عليهم "
+    "عناء السفر إلى مدن أخرى لمتابعة حالات الحمل وعلاج الأطفال، وطالبوا بتوفير مواقف كافية للسيارات "
+    "وخطوط للنقل العام تربط المستشفى بوسط المدينة والأحياء البعيدة.\n\n"
+    "ويعد المستشفى واحدا من خمسة مستشفيات جديدة تنفذها وزارة الصحة في المنطقة ضمن خطتها لرفع عدد "
+    "الأسرة وتحسين الخدمات الصحية، ومن المنتظر أن يكتمل تنفيذ بقيتها خلال العامين المقبلين.",
+)
 
 
 def decide_one_at_a_time(
@@ -91,6 +113,45 @@ def test_dedupe_links_a_trimmed_republication_and_records_why(database: Database
     assert link.rule == "contained_lead"
     assert link.why.startswith("short item is the lead of the longer story")
     assert link.similarity == round(stored_similarity(database, original, trimmed), 3)
+
+
+def test_dedupe_finds_the_lead_of_a_long_report_through_the_bands_of_their_openings(
+    database: Database,
+) -> None:
+    report, lead = decide_one_at_a_time(database, [LONG_REPORT, TRIMMED])
+    with database.session() as session:
+        texts = dict(session.execute(select(Article.id, Article.normalized_text)).all())
+        (link,) = session.execute(select(ArticleDuplicate)).scalars().all()
+    whole = [band_hashes(signature(texts[i])) for i in (report, lead)]
+    assert set(whole[0]).isdisjoint(whole[1])  # the bands of the whole texts do not meet
+    assert (link.article_id, link.canonical_article_id, link.rule) == (lead, report, "contained_lead")
+    assert stored_similarity(database, report, lead) < 0.2
+
+
+def test_migration_0009_gives_articles_indexed_before_it_the_bands_of_their_openings(
+    database: Database,
+) -> None:
+    (report,) = decide_one_at_a_time(database, [LONG_REPORT])
+    indexed = stored_bands(database)
+    assert len(indexed) == BANDS + LEAD_BANDS
+    try:
+        with database.engine.begin() as connection:
+            config = alembic_config(database.url)
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0008")
+        assert set(stored_bands(database)) == set(range(BANDS))  # as an article indexed before 0009
+    finally:
+        upgrade(database)
+    assert stored_bands(database) == indexed
+    (lead,) = decide_one_at_a_time(database, [TRIMMED])
+    with database.session() as session:
+        (link,) = session.execute(select(ArticleDuplicate)).scalars().all()
+    assert (link.article_id, link.canonical_article_id, link.rule) == (lead, report, "contained_lead")
+
+
+def stored_bands(database: Database) -> dict[int, int]:
+    with database.session() as session:
+        return dict(session.execute(select(ArticleBand.band, ArticleBand.hash)).all())
 
 
 def test_dedupe_records_why_an_exact_copy_is_linked(database: Database) -> None:

@@ -24,7 +24,7 @@ from db.models import Article, ArticleDuplicate, Document, EventMention
 from db.session import Database
 from workers.clean import RawDocument, clean_document, cleaner_version, trusted_publication_day
 from workers.dedupe import ArticleKey, deduplicate, trusted_publication
-from workers.dedupe.minhash import signature, to_bytes
+from workers.dedupe.minhash import lead_signature, signature, to_bytes
 from workers.extract import ExtractInput, Extraction, extract_events
 from workers.extract.store import ArticleEvents, move_mentions, refresh_events, replace_events
 from workers.retry import is_transient, record_failures
@@ -139,7 +139,13 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
         minhash = signature(article.normalized_text)
         published = trusted_publication(article.published_at, article.published_source)
         keys.append(
-            ArticleKey(article.id, article.text_sha256, None if minhash.is_empty() else minhash, published)
+            ArticleKey(
+                article.id,
+                article.text_sha256,
+                None if minhash.is_empty() else minhash,
+                published,
+                lead_signature(article.normalized_text),
+            )
         )
     # A reprocessed article is decided afresh (the stage drops its earlier link and bands under its
     # locks); a link that comes out the same keeps its time.

@@ -73,13 +73,15 @@ _CANDIDATES = text(
 
 @dataclass(frozen=True)
 class ArticleKey:
-    """What the stage needs of an article: its id, its text hash, its signature (None: no words) and
-    its trusted publication (None: unknown, or only the file's time)."""
+    """What the stage needs of an article: its id, its text hash, its signature (None: no words), its
+    trusted publication (None: unknown, or only the file's time) and the signature of its opening
+    (`workers.dedupe.minhash.lead_signature`; None: found through its whole text only)."""
 
     article_id: int
     text_hash: str
     minhash: LeanMinHash | None
     published: Published | None = None
+    lead: LeanMinHash | None = None
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ def deduplicate(
     """
     if not articles:
         return {}
-    bands = {a.article_id: band_hashes(a.minhash) if a.minhash is not None else [] for a in articles}
+    bands = {a.article_id: band_hashes(a.minhash, a.lead) if a.minhash is not None else [] for a in articles}
     keys = {_hash_key(a.text_hash) for a in articles} | {h for hashes in bands.values() for h in hashes}
     facts: dict[int, StoryFacts] = {}  # read once per article, kept if the plan is worked out again
     while True:

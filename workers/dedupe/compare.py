@@ -13,7 +13,7 @@ from workers.clean import CleanedArticle, RawDocument, clean_document
 from workers.clean.report import read_articles
 from workers.dedupe.decision import decide, passage
 from workers.dedupe.facts import FactComparison, StoryFacts, compare_facts, story_facts
-from workers.dedupe.minhash import found_by_bands, signature, similarity
+from workers.dedupe.minhash import found_by_bands, similarity
 from workers.errors import ConfigurationError, RejectedInput, StageError
 from workers.ingest.formats import Limits
 
@@ -44,8 +44,7 @@ def compare(a: Path, b: Path, limits: Limits, threshold: float) -> dict[str, Any
     shared = passage(first.normalized_text, second.normalized_text)
     facts = compare_facts(_story_facts(first), _story_facts(second))
     decision = decide(found.value, shared, facts, threshold)
-    signatures = signature(first.normalized_text), signature(second.normalized_text)
-    candidate = not any(s.is_empty() for s in signatures) and found_by_bands(*signatures)
+    candidate = found_by_bands(first.normalized_text, second.normalized_text)
     return {
         "a": str(a),
         "b": str(b),

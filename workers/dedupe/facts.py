@@ -11,6 +11,12 @@ article names (a rewrite moves a figure from the lead to the third paragraph; it
 `compare_facts` says, kind by kind, which lead facts the two articles share and which conflict: a
 conflict is a kind where EACH side's lead names something the other article never names at all. One
 side alone naming more is what a trimmed or wrapped copy does, not a different story.
+
+Some templates keep their lead and vary what follows: the weekly reception whose list of attendees
+changes, the market report updated in the evening with other prices. Copies of one story name the
+same people and the same figures, the shorter a part of the longer's; so two articles that EACH name
+several people (ARTICLE_PEOPLE) or several figures (ARTICLE_NUMBERS) the other never names are told
+apart too, wherever in the article they stand.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from workers.extract.mentions import find_mentions
 from workers.extract.text import Sentence, matching_with_index, split_sentences
 
 __all__ = [
+    "ARTICLE_NUMBERS",
+    "ARTICLE_PEOPLE",
     "LEAD_SENTENCES",
     "LEAD_WORDS",
     "Fact",
@@ -48,6 +56,11 @@ __all__ = [
 LEAD_SENTENCES = 1
 LEAD_WORDS = 30
 LINE_WORDS = 4
+# Beyond the lead: how many people, or figures, EACH article must name that the other never does for
+# the two to be different stories. One of each is what a rewrite adds or drops (a quoted official, a
+# rounded total); an updated market report differs by a dozen prices.
+ARTICLE_PEOPLE = 2
+ARTICLE_NUMBERS = 3
 
 
 class FactKind(StrEnum):
@@ -80,6 +93,7 @@ class FactConflict:
     kind: FactKind
     ours: tuple[str, ...]  # lead facts of the first article the second never names (as written)
     theirs: tuple[str, ...]  # and the other way round
+    where: str = "lead"  # "lead"; "article": facts named anywhere in them (ARTICLE_PEOPLE, ARTICLE_NUMBERS)
 
 
 @dataclass(frozen=True)
@@ -329,6 +343,13 @@ def _unmatched(ours: frozenset[Fact], kind: FactKind, theirs: StoryFacts) -> tup
     return tuple(missing)
 
 
+def _only_in(ours: StoryFacts, theirs: StoryFacts, kind: FactKind) -> tuple[str, ...]:
+    """Values of `kind` that `ours` names anywhere and `theirs` never does (a figure counts as named by
+    its rounded forms too: those are in `named`)."""
+    found = _values(theirs, kind)
+    return tuple(sorted(value for value in _values(ours, kind) if value not in found))
+
+
 def _values(facts: StoryFacts, kind: FactKind) -> set[str]:
     return {value for k, value in facts.named if k is kind}
 
@@ -340,6 +361,10 @@ def compare_facts(a: StoryFacts, b: StoryFacts) -> FactComparison:
         ours, theirs = _unmatched(a.lead, kind, b), _unmatched(b.lead, kind, a)
         if ours and theirs:
             conflicts.append(FactConflict(kind, ours, theirs))
+    for kind, least in ((FactKind.PERSON, ARTICLE_PEOPLE), (FactKind.NUMBER, ARTICLE_NUMBERS)):
+        ours, theirs = _only_in(a, b, kind), _only_in(b, a, kind)
+        if len(ours) >= least and len(theirs) >= least and not any(c.kind is kind for c in conflicts):
+            conflicts.append(FactConflict(kind, ours, theirs, "article"))
     shared = tuple(
         sorted(
             {f for f in a.lead if (f.kind, f.value) in b.named}
