@@ -88,6 +88,17 @@ def test_unnamed_attackers_take_the_armed_group_the_article_names() -> None:
     assert found[0].location is not None and found[0].location.name == "Sinai"
 
 
+def test_a_city_qualified_by_its_region_is_where_it_happened() -> None:
+    body = (
+        "وقال المتحدث إن ما جرى في مسجد قوات الطوارئ بمدينة بيشة بمنطقة عسير ظهر اليوم من تفجير وقتل "
+        "للمصلين جريمة نكراء."
+    )
+    found = [e for e in events(body) if e.type == "ASSAULT"]
+    assert found and found[0].location is not None
+    assert (found[0].location.name, found[0].location.country) == ("Qal‘at Bīshah", "SAU")
+    assert found[0].location.geonameid is not None  # the GeoNames town, named in Arabic by regions.yaml
+
+
 @pytest.mark.parametrize(
     ("when", "expected"),
     [

@@ -67,6 +67,8 @@ def test_every_trigger_type_is_a_plover_type_and_every_type_has_triggers() -> No
         ("أمريكا اللاتينية", Kind.EXCLUDED, None),
         ("مكالمة هاتفية", Kind.TRIGGER, None),
         ("سيناء", Kind.PLACE, "EGY"),
+        ("منطقة عسير", Kind.PLACE, "SAU"),
+        ("عنيزة", Kind.PLACE, "SAU"),  # a GeoNames town named in Arabic by regions.yaml's arabic_names
     ],
 )
 def test_lexicon_finds(text: str, kind: Kind, code: str | None) -> None:

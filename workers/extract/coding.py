@@ -139,7 +139,25 @@ def _location(
         if not located:
             return None
     best = min(located, key=lambda p: (p.start < trigger.start, abs(p.start - trigger.start)))
-    return _place(best.place)
+    return _place(_city_it_qualifies(best, located).place)
+
+
+# "بمدينة أبها بمنطقة عسير": a region named right after a city of its state says where the city is.
+_QUALIFIED_WITHIN = 16  # characters between the city's end and the region's start
+
+
+def _city_it_qualifies(best: PlaceMention, located: list[PlaceMention]) -> PlaceMention:
+    """The more specific place: the city a region qualifies, when the region was the nearest."""
+    if best.place.kind != "region":
+        return best
+    cities = [
+        p
+        for p in located
+        if p.place.kind == "city"
+        and p.place.country == best.place.country
+        and 0 <= best.start - p.end <= _QUALIFIED_WITHIN
+    ]
+    return cities[-1] if cities else best
 
 
 def _location_by_context(

@@ -620,19 +620,25 @@ def _load_places(builder: _Builder) -> None:
         if arabic.search(name):
             _add_place(builder, name, place)
     best: dict[str, list[Place]] = {}
+    named = {
+        (entry["country"], entry["geonames"]): entry["names"] for entry in regions.get("arabic_names") or []
+    }
     for city in cache.get_cities().values():
         iso3 = _iso3(city["countrycode"])
         if iso3 is None or int(city["population"]) < MIN_CITY_POPULATION:
             continue
         place = Place(city["name"], iso3, float(city["latitude"]), float(city["longitude"]),
                       int(city["geonameid"]), int(city["population"]), "city")  # fmt: skip
-        for alternate in city.get("alternatenames") or []:
+        given = named.pop((city["countrycode"], city["name"]), [])
+        for alternate in [*(city.get("alternatenames") or []), *given]:
             if not arabic.search(alternate) or len(alternate) < 3:
                 continue
             form = normalize_for_matching(alternate)
             if form in not_places:
                 continue
             best.setdefault(form, []).append(place)
+    if named:
+        raise ValueError(f"regions.yaml arabic_names: not in GeoNames' cities: {sorted(named)}")
     for form, places in best.items():
         # Largest first (population breaks ties); the others stay for an article set in their country
         # (طرابلس in a story from Beirut is Tripoli, Lebanon).
