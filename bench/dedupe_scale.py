@@ -37,6 +37,7 @@ from tests.dedupe_pairs import random_article, synthetic_pairs, vocabulary  # no
 from workers.clean import RawDocument, clean_document  # noqa: E402
 from workers.dedupe import ArticleKey, deduplicate  # noqa: E402
 from workers.dedupe.minhash import BANDS, LEAD_BANDS, lead_signature, signature, to_bytes  # noqa: E402
+from workers.extract.lexicon import default_lexicon  # noqa: E402
 
 PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 NAME = "marsad_bench"
@@ -187,6 +188,7 @@ def main() -> None:
     copies = add_articles(database, [p.b for p in pairs])
     new = add_articles(database, [random_article(rng, words) for _ in range(PROBES)])
     probes = copies + new
+    default_lexicon()  # the facts' recognition: a worker loads it once at start, not per article
     rows = []
     for size in sizes:
         with database.session() as session:

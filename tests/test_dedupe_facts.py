@@ -210,6 +210,17 @@ def test_decide_keeps_two_events_whose_leads_share_only_a_title_formula_apart() 
     assert decision.rule == "side_part"
 
 
+def test_the_number_of_an_item_in_a_list_is_no_fact() -> None:
+    items = (
+        "{} - تعيين سالم بن عبدالله العتيبي على وظيفة سفير بوزارة الخارجية.\n"
+        "{} - تعيين فهد بن محمد القحطاني على وظيفة وكيل الوزارة بالمرتبة 15 بوزارة العمل."
+    )
+    agency = story_facts("مجلس الوزراء يوافق على تعيينات", items.format(3, 4))
+    paper = story_facts("تعيينات بالمرتبة 15 ووظيفة سفير", items.format(1, 2))
+    assert {f.value for f in agency.lead if f.kind is FactKind.NUMBER} == {"15"}
+    assert compare_facts(agency, paper).conflicts == ()
+
+
 def test_decide_links_a_trimmed_republication_with_the_same_facts() -> None:
     original = ("افتتاح مستشفى الولادة في بريدة", VISIT + VISIT_MORE)
     trimmed = ("أمير القصيم يفتتح مستشفى الولادة والأطفال", VISIT)

@@ -115,6 +115,9 @@ class FactComparison:
 # Digits are ASCII in matching form; the Arabic decimal and thousands separators are not mapped there.
 _NUMBER = re.compile(r"(?<![\w.,٫٬])(\d+(?:[,٬]\d{3})*(?:[.٫]\d+)?)(?![\w٫٬]|[.,]\d)")
 _THOUSANDS = re.compile(r"[,٬]")
+# "3 - تعيين …", "(4) …", "5. …": the number of an item in a list, at the start of its line, counts
+# the items; it is no fact of the story (a copy that lists the items from another one numbers them anew).
+_ENUMERATOR = re.compile(r"\s*[(]?\d{1,2}\s*[-–.)]\s")
 _DIGITS = str.maketrans(
     {**{chr(0x0660 + d): str(d) for d in range(10)}, **{chr(0x06F0 + d): str(d) for d in range(10)}}
 )
@@ -242,8 +245,11 @@ def _plain_facts(sentence: Sentence) -> list[Fact]:
     for match in _NUMBERED_ORDINAL.finditer(text):
         facts.append(Fact(FactKind.ORDINAL, match.group(1), match.group(0)))
         taken.append(match.span(1))
+    enumerator = _ENUMERATOR.match(text)
     for match in _NUMBER.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
+            continue
+        if enumerator is not None and match.start() < enumerator.end():
             continue
         written = match.group(1)
         if _is_year(written):
