@@ -221,6 +221,41 @@ def test_the_number_of_an_item_in_a_list_is_no_fact() -> None:
     assert compare_facts(agency, paper).conflicts == ()
 
 
+CORRECTED = (
+    "أنهت المديرية العامة للجوازات إجراءات تصحيح أوضاع {count} مقيما من أبناء الجمهورية اليمنية في جميع "
+    "مراكز التصحيح حتى الساعة {time} من مساء اليوم الخميس {date}، ودعت من لم يراجع بعد إلى المبادرة."
+)
+
+
+def lead_values(title: str, body: str, kind: FactKind) -> set[str]:
+    return {f.value for f in story_facts(title, body).lead if f.kind is kind}
+
+
+def test_a_date_written_with_spaces_is_a_date_and_a_clock_time_no_figure() -> None:
+    spaced = CORRECTED.format(count="363,378", time="02:00", date="28 / 02 / 1437")
+    assert lead_values("", spaced, FactKind.NUMBER) == {"363378"}
+    assert lead_values("", spaced, FactKind.DATE) == {"2-28"}
+
+
+def test_a_round_figure_of_a_headline_or_an_approximation_is_no_conflict() -> None:
+    exact = ("الجوازات: تصحيح أوضاع 363 ألف يمني", CORRECTED.format(count="363,378", time="01:00", date=""))
+    rounded = ("تصحيح أوضاع 360 ألفا من اليمنيين", CORRECTED.format(count="363.378", time="01:00", date=""))
+    about = ("تصحيح أوضاع أكثر من 360 ألف يمني", CORRECTED.format(count="نحو 360 ألف", time="01:00", date=""))
+    assert compare_facts(story_facts(*exact), story_facts(*rounded)).conflicts == ()
+    assert compare_facts(story_facts(*exact), story_facts(*about)).conflicts == ()
+    assert lead_values(*about, FactKind.NUMBER) == set()
+    # A figure in the body's lead still tells two reports apart (test above: 100 and 140 students).
+
+
+def test_the_place_a_copy_was_filed_from_is_no_fact() -> None:
+    body = "تشهد مدينة سيئون بمحافظة حضرموت اليوم توزيع دفعة جديدة من المساعدات الغذائية على الأسر المحتاجة."
+    for filed in ("الرياض: ", "الرياض - واس - ", "الرياض 25 شوال 1436 هـ واس "):
+        places = {f.value for f in story_facts("توزيع مساعدات في حضرموت", filed + body).lead}
+        assert "Riyadh" not in places, filed
+        assert "Hadramawt" in places
+    assert "Riyadh" in {f.value for f in story_facts("", "وصل الرئيس إلى الرياض اليوم في زيارة رسمية.").lead}
+
+
 def test_decide_links_a_trimmed_republication_with_the_same_facts() -> None:
     original = ("افتتاح مستشفى الولادة في بريدة", VISIT + VISIT_MORE)
     trimmed = ("أمير القصيم يفتتح مستشفى الولادة والأطفال", VISIT)

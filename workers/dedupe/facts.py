@@ -8,6 +8,9 @@ named (read by the extractor's own recognition, `workers.extract`), the numbers,
 
 `story_facts` reads them once per article: the facts of its title and lead, and every fact the whole
 article names (a rewrite moves a figure from the lead to the third paragraph; it does not drop it).
+What only looks like a fact is left out: the figures of a headline (papers round them, "360 ألفا" for
+363,378, or add up two incidents), approximations ("أكثر من 400 ألف"), times of day, the numbers of
+items in a list, and the place a copy was filed from ("الرياض: …").
 `compare_facts` says, kind by kind, which lead facts the two articles share and which conflict: a
 conflict is a kind where EACH side's lead names something the other article never names at all. One
 side alone naming more is what a trimmed or wrapped copy does, not a different story.
@@ -180,7 +183,16 @@ def _month_pattern() -> tuple[re.Pattern[str], dict[str, int]]:
 
 
 _DAY_MONTH, _MONTHS = _month_pattern()
-_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,4})([/.-])(\d{1,2})\2(\d{1,4})(?![\d/.-])")
+# "15/10/1436", and as papers space it, "15 / 10 / 1436" and "28 /02 /1437".
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,4})\s?([/.-])\s?(\d{1,2})\s?\2\s?(\d{1,4})(?![\d/.-])")
+# "02:00", "13:47 بتوقيت جرينتش": a time of day. One copy writes the hour in words ("الثانية ظهرا"), a
+# wire update moves it: it is not read as figures.
+_CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])")
+# "أكثر من 400 ألف", "نحو 360 ألفا": a round figure a headline or a paper gives for the exact one
+# ("439.491"); it tells no story apart. The words just before the figure, in matching form.
+_APPROXIMATE = re.compile(
+    r"(?:اكثر من|ازيد من|اقل من|ما يزيد (?:علي|عن)|ما يقارب|ما يقرب من|نحو|حوالي|قرابه|زهاء)\s*$"
+)
 _WEEKDAYS = {matching_with_index(name)[0]: name for name in NAMES.weekdays}
 _WEEKDAY = re.compile(rf"(?<![^\W\d_])(?:و|ف|ب|ل)?(?:يوم\s+)?({'|'.join(_WEEKDAYS)})(?![^\W\d_])")
 # "بين الاثنين", "كلا الاثنين": the two of them, not Monday (as workers.extract.timex reads it).
@@ -230,7 +242,7 @@ def _plain_facts(sentence: Sentence) -> list[Fact]:
     """Numbers, years, ordinals, dates and weekdays of a sentence (matching form)."""
     text = sentence.matching
     facts: list[Fact] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [match.span() for match in _CLOCK.finditer(text)]
     for match in _NUMERIC_DATE.finditer(text):
         value = _numeric_date(match)
         if value is not None:
@@ -250,6 +262,8 @@ def _plain_facts(sentence: Sentence) -> list[Fact]:
         if any(start <= match.start() < end for start, end in taken):
             continue
         if enumerator is not None and match.start() < enumerator.end():
+            continue
+        if _APPROXIMATE.search(text[max(0, match.start() - 16) : match.start()]):
             continue
         written = match.group(1)
         if _is_year(written):
@@ -288,12 +302,23 @@ def _named_facts(
             elif actor.code and actor.code != "UNK":
                 facts.append(Fact(FactKind.ORGANIZATION, actor.code, actor.text))
         for place in mentions.places:
+            if _is_dateline(sentence, place.start, place.end):
+                continue
             shown = sentence.display(place.start, place.end)
             if place.place.kind == "country":
                 facts.append(Fact(FactKind.STATE, place.place.country, shown))
             else:
                 facts.append(Fact(FactKind.PLACE, place.place.name, shown))
     return facts
+
+
+# "الرياض: تشهد …", "الرياض - واس", "الرياض 25 شوال 1436 هـ … واس": a place that opens a line and is
+# followed by a colon, a dash or a date is where the copy was filed, not a fact of the story.
+_AFTER_DATELINE = re.compile(r"\s*(?:[:\-–(]|\d|واس\b)")
+
+
+def _is_dateline(sentence: Sentence, start: int, end: int) -> bool:
+    return not sentence.matching[:start].strip() and bool(_AFTER_DATELINE.match(sentence.matching[end:]))
 
 
 def _lead_length(sentences: list[Sentence]) -> int:
@@ -322,9 +347,12 @@ def story_facts(
     taken = _lead_length(sentences)
     lead_sentences = heading + sentences[:taken]
     rest = sentences[taken:]
-    lead = [f for s in lead_sentences for f in _plain_facts(s)]
+    headline = [f for s in heading for f in _plain_facts(s)]
+    lead = [f for s in sentences[:taken] for f in _plain_facts(s)]
+    lead += [f for f in headline if f.kind is not FactKind.NUMBER]
     lead += _named_facts(lead_sentences, lexicon, dateline, agency)
     others = [f for s in rest for f in _plain_facts(s)] + _named_facts(rest, lexicon, dateline, agency)
+    others += [f for f in headline if f.kind is FactKind.NUMBER]
     named = {(f.kind, f.value) for f in (*lead, *others)}
     named |= {
         (FactKind.NUMBER, rounded)
