@@ -19,8 +19,15 @@ containment and where the shared passage lies, and the facts of the titles and l
 `workers.dedupe.facts`), pair by pair, on one half: `a` (the half its rules were chosen on, the default)
 or `b` (the half kept for reporting, to be read once).
 
+A second judged set, `bench/dedupe_audit_pairs.jsonl`, audits the stage where it is least sure: 80 pairs
+of the same articles (none of them in the first set) drawn at random from the stage's own candidates,
+45 it linked at similarity below 0.6 or as the lead of a longer story and 35 it kept apart for
+conflicting facts or as a side part (`drawn_as`), each judged blind by a reader who did not write the
+rules. `--audit` scores the decision on it; its errors are for improving the rules, like half a's.
+
     .venv/bin/python -m bench.dedupe_real_pairs            # score the stage on the judged pairs
     .venv/bin/python -m bench.dedupe_real_pairs --decision [--stage] [--half a|b] [--errors]
+    .venv/bin/python -m bench.dedupe_real_pairs --decision --audit [--stage] [--errors]
     .venv/bin/python -m bench.dedupe_real_pairs --draw OUT # draw the pairs again (ids only)
 """
 
@@ -49,6 +56,7 @@ from workers.settings import Settings  # noqa: E402
 
 SOURCE = REPO.parent / "shared" / "dev" / "republications.jsonl.gz"
 JUDGED = REPO / "bench" / "dedupe_real_pairs.jsonl"
+AUDIT = REPO / "bench" / "dedupe_audit_pairs.jsonl"
 PER_BIN = 46
 LOW_CONTAINED = 40
 SEED = 2026
@@ -185,14 +193,14 @@ def cleaned_facts(row: dict[str, Any]) -> tuple[str, StoryFacts]:
 def evaluate_decision(
     judged: list[dict[str, Any]],
     rows: dict[str, dict[str, Any]],
-    half: str,
+    half: str | None,
     threshold: float,
     *,
     through_bands: bool = False,
 ) -> dict[str, Any]:
     """Scores of `workers.dedupe.decision.decide` on one half: overall, per bin, kind and rule. With
     `through_bands`, as the stage decides: only a pair whose LSH bands meet is decided at all."""
-    pairs = [p for p in judged if p["half"] == half]
+    pairs = [p for p in judged if half is None or p["half"] == half]
     read = {key: cleaned_facts(rows[key]) for key in sorted({p[side] for p in pairs for side in "ab"})}
     by_bin: defaultdict[str, list[tuple[bool, bool]]] = defaultdict(list)
     by_kind: defaultdict[str, list[tuple[bool, bool]]] = defaultdict(list)
@@ -205,7 +213,7 @@ def evaluate_decision(
         )
         candidate = not through_bands or found_by_bands(a, b)
         outcome = (candidate and decision.duplicate, pair["label"] == "duplicate")
-        tenth = min(int(pair["jaccard"] * 10), 9)
+        tenth = min(int(pair.get("jaccard", pair.get("similarity", 0.0)) * 10), 9)
         by_bin[f"{tenth / 10:.1f}-{(tenth + 1) / 10:.1f}"].append(outcome)
         by_kind[pair["kind"]].append(outcome)
         by_rule[decision.rule].append(outcome)
@@ -231,6 +239,7 @@ def main() -> int:
     parser.add_argument("--decision", action="store_true", help="score workers.dedupe.decision instead")
     parser.add_argument("--half", choices=("a", "b"), default="a", help="the half --decision scores")
     parser.add_argument("--errors", action="store_true", help="with --decision: list the pairs it gets wrong")
+    parser.add_argument("--audit", action="store_true", help="with --decision: score the audit set instead")
     parser.add_argument(
         "--stage",
         action="store_true",
@@ -247,11 +256,16 @@ def main() -> int:
                 handle.write(json.dumps(pair) + "\n")
         print(f"wrote {args.draw}")
         return 0
-    judged = [json.loads(line) for line in JUDGED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    source = AUDIT if args.audit else JUDGED
+    judged = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.decision:
         return _print_decision(
             evaluate_decision(
-                judged, rows, args.half, Settings(_env_file=None).dedupe_threshold, through_bands=args.stage
+                judged,
+                rows,
+                None if args.audit else args.half,
+                Settings(_env_file=None).dedupe_threshold,
+                through_bands=args.stage,
             ),
             args,
         )
@@ -275,7 +289,8 @@ def _print_decision(report: dict[str, Any], args: argparse.Namespace) -> int:
         print(json.dumps(report))
         return 0
     how = " through the LSH bands (as the stage)" if report["through_bands"] else ""
-    print(f"decision on half {report['half']}{how}: {report['all']}")
+    on = "the audit set" if report["half"] is None else f"half {report['half']}"
+    print(f"decision on {on}{how}: {report['all']}")
     for name in ("bins", "kinds", "rules"):
         print(name)
         for key, value in report[name].items():

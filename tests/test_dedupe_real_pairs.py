@@ -1,4 +1,5 @@
-"""The team's judged pairs of real republications (bench/dedupe_real_pairs.jsonl) are well formed."""
+"""The team's judged pairs of real republications (bench/dedupe_real_pairs.jsonl, and the audit of the
+stage's own candidates, bench/dedupe_audit_pairs.jsonl) are well formed and copy no article text."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.dedupe_real_pairs import JUDGED, SOURCE, articles, half_of
+from bench.dedupe_real_pairs import AUDIT, JUDGED, SOURCE, articles, half_of
 
 KINDS = {
     "duplicate": {"republication", "rewrite", "lead_of_longer"},
@@ -15,8 +16,8 @@ KINDS = {
 }
 
 
-def judged() -> list[dict[str, object]]:
-    return [json.loads(line) for line in Path(JUDGED).read_text(encoding="utf-8").splitlines()]
+def judged(source: Path = JUDGED) -> list[dict[str, object]]:
+    return [json.loads(line) for line in Path(source).read_text(encoding="utf-8").splitlines()]
 
 
 def test_every_judged_pair_has_a_label_a_kind_that_fits_it_and_a_short_note() -> None:
@@ -30,6 +31,17 @@ def test_every_judged_pair_has_a_label_a_kind_that_fits_it_and_a_short_note() ->
     assert {p["kind"] for p in pairs} == set().union(*KINDS.values())
 
 
+def test_the_audit_pairs_are_judged_and_apart_from_the_first_set() -> None:
+    pairs = judged(AUDIT)
+    assert [p["pair"] for p in pairs] == list(range(1, len(pairs) + 1))
+    for pair in pairs:
+        assert pair["kind"] in KINDS[str(pair["label"])], pair["pair"]
+        assert 0 < len(str(pair["note"]).split()) <= 40, pair["pair"]
+        assert pair["drawn_as"] in ("similar", "contained_lead", "conflict", "side_part"), pair["pair"]
+    first = {frozenset((str(p["a"]), str(p["b"]))) for p in judged()}
+    assert not first & {frozenset((str(p["a"]), str(p["b"]))) for p in pairs}  # half b stays unseen
+
+
 def _runs(text: str, size: int = 5) -> set[tuple[str, ...]]:
     words = text.split()
     return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
@@ -38,7 +50,7 @@ def _runs(text: str, size: int = 5) -> set[tuple[str, ...]]:
 @pytest.mark.skipif(not SOURCE.exists(), reason="../shared/dev is not beside the repository")
 def test_judged_pairs_name_real_articles_and_copy_no_text_from_them() -> None:
     rows = articles()
-    for pair in judged():
+    for pair in judged() + judged(AUDIT):
         note = _runs(str(pair["note"]))
         for side in ("a", "b"):
             row = rows[str(pair[side])]  # a KeyError names an id that is not in the set
