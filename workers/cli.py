@@ -24,7 +24,7 @@ from rich.table import Table
 
 from workers.errors import ConfigurationError, MarsadError, TransientError
 from workers.logs import configure_celery_logging, configure_logging
-from workers.settings import AfterProcessing, Settings, get_settings
+from workers.settings import AfterProcessing, LogFormat, Settings, get_settings
 
 if TYPE_CHECKING:
     from workers.ingest.inbox import Ingestor
@@ -83,7 +83,8 @@ def _ensure_schema(database_url: str) -> None:
 
 @app.command()
 def up() -> None:
-    """Run everything: database and broker (embedded when unset), watcher, worker, beat and Flower."""
+    """Run everything: database and broker (embedded when unset), watcher, worker, beat, Flower and the
+    metrics exporter."""
     from db.migrate import upgrade
     from db.session import Database
     from workers.supervisor import Child, Supervisor
@@ -102,6 +103,7 @@ def up() -> None:
             Child("worker", [*me, "worker"]),
             Child("beat", [*me, "beat"]),
             Child("flower", [*me, "flower"]),
+            Child("metrics", [*me, "metrics"]),
         ]
         # The embedded servers are restarted in place if they die; configured ones are not ours.
         supervisor = Supervisor(children, os.environ, servers=services.embedded)
@@ -118,6 +120,7 @@ def up() -> None:
             banner = {
                 "inbox": str(settings.inbox_dir),
                 "flower": settings.flower_url,
+                "metrics": settings.metrics_url,
                 # Embedded: a read-only login (the superuser stays with Marsad). Configured: yours, masked.
                 "psql": services.psql_command or "",
                 "database": "embedded (pgserver)" if services.embedded_database else "configured",
@@ -179,6 +182,7 @@ def worker(
 ) -> None:
     """Run a Celery worker for the pipeline (clean → dedupe → extract)."""
     settings = _settings()
+    configure_logging(settings, "worker")
     configure_celery_logging(settings, "worker")
     services = _services(settings)
     settings = get_settings()
@@ -187,16 +191,22 @@ def worker(
 
     from workers.celery_app import app as celery_app
 
+    as_json = settings.log_format is LogFormat.JSON
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Celery's own warning is a screenful that reads like an error; nothing is wrong.
         warnings.filterwarnings("ignore", category=SecurityWarning)
-        err_console.print(
-            "note: the worker runs as root (as in many containers); that works, but a dedicated user "
+        note = (
+            "the worker runs as root (as in many containers); that works, but a dedicated user "
             "limits what a bad input could reach"
         )
+        if as_json:
+            log.warning(note)
+        else:
+            err_console.print(f"note: {note}")
     try:
         celery_app.worker_main(
             [
+                *_celery_banner(settings),
                 "worker",
                 f"--loglevel={settings.log_level}",
                 f"--concurrency={concurrency or settings.worker_concurrency}",
@@ -214,13 +224,14 @@ def worker(
 def beat() -> None:
     """Run the beat scheduler (the reconciler that re-sends stuck documents)."""
     settings = _settings()
+    configure_logging(settings, "beat")
     configure_celery_logging(settings, "beat")
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     services = _services(settings)
     from workers.celery_app import app as celery_app
 
     try:
-        celery_app.start(["beat", f"--loglevel={settings.log_level}"])
+        celery_app.start([*_celery_banner(settings), "beat", f"--loglevel={settings.log_level}"])
     finally:
         services.close()
 
@@ -247,6 +258,35 @@ def flower() -> None:
 
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _celery_banner(settings: Settings) -> list[str]:
+    """Celery prints a banner on stdout, outside logging: left out when every line must be JSON."""
+    return ["--quiet"] if settings.log_format is LogFormat.JSON else []
+
+
+@app.command()
+def metrics() -> None:
+    """Serve Prometheus metrics on http://METRICS_HOST:METRICS_PORT/metrics, read from PostgreSQL and
+    Redis at each scrape: files, documents by status, steps, duplicates, events, queue depth, the age of
+    the oldest unfinished document and stage latencies."""
+    from db.session import Database
+    from workers.metrics import metrics_registry, serve_metrics
+
+    settings = _settings()
+    configure_logging(settings, "metrics")
+    services = _services(settings)
+    settings = get_settings()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        registry = metrics_registry(
+            Database(services.database_url, pool_size=1), services.broker_url, settings.queue_name
+        )
+        serve_metrics(registry, settings.metrics_host, settings.metrics_port, stop)
+    finally:
+        services.close()
 
 
 @db_app.command("upgrade")
