@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from db.session import Database
-from tests.conftest import MARSAD
+from tests.conftest import MARSAD, REPO
 from tests.helpers import ARTICLES, PNG_BYTES, all_done, file_counts, jsonl_articles, wait_until
 from workers.metrics import LATENCY_BUCKETS, metrics_registry
 from workers.settings import Settings
@@ -148,3 +148,15 @@ def test_metrics_of_queued_work_show_its_depth_and_age(settings: Settings, datab
     assert got[("marsad_documents", (("status", "queued"),))] == 2
     assert 90 <= got[("marsad_oldest_queued_document_age_seconds", ())] < 120
     assert got[("marsad_queue_depth", (("queue", settings.queue_name),))] == 0  # nothing was sent
+
+
+def test_every_metric_the_exporter_serves_is_in_the_monitoring_doc(
+    settings: Settings, database: Database
+) -> None:
+    registry = metrics_registry(database, settings.broker_url or "", settings.queue_name)
+    # Counters are exposed with _total; the families are named without it.
+    names = {f"{f.name}_total" if f.type == "counter" else f.name for f in registry.collect()}
+    assert len(names) == 18
+    doc = (REPO / "docs" / "MONITORING.md").read_text()
+    missing = [name for name in sorted(names) if f"`{name}`" not in doc and f"`{name}{{" not in doc]
+    assert missing == [], "document these in docs/MONITORING.md"
