@@ -17,7 +17,7 @@ from db.models import Article, ArticleDuplicate, Document, EventMention, InboxFi
 from db.session import Database
 from workers.pipeline import BatchOutcome
 
-log = logging.getLogger("workers.outcomes")
+log = logging.getLogger(__name__)
 
 
 def _origin(row: Any) -> str:
