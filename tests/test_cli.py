@@ -24,7 +24,9 @@ COMMANDS = sorted(
 
 def test_the_documented_commands_are_all_there() -> None:
     documented = {"up", "watch", "worker", "beat", "flower", "ingest", "status", "clean", "extract", "eval"}
-    assert documented | {"similar", "duplicates", "events", "reprocess", "db"} <= set(COMMANDS)
+    assert documented | {"similar", "duplicates", "events", "reprocess", "db", "health", "metrics"} <= set(
+        COMMANDS
+    )
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -37,6 +39,7 @@ def test_status_json_has_the_documented_keys(settings: Settings, database: Datab
     report = json.loads(marsad(settings, "status", "--json").stdout)
     assert report["inbox"] == str(settings.inbox_dir)
     assert report["flower_url"] == settings.flower_url
+    assert report["metrics_url"] == settings.metrics_url == "http://127.0.0.1:9808/metrics"
     assert report["documents"] == {
         s: 0 for s in ("queued", "cleaned", "deduplicated", "done", "failed", "rejected")
     }

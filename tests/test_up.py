@@ -38,6 +38,7 @@ def zero_config_env(root: Path, port: int) -> dict[str, str]:
             "INBOX_DIR": str(root / "inbox"),
             "STATE_DIR": str(root / "state"),
             "MARSAD_FLOWER_PORT": str(port),
+            "MARSAD_METRICS_PORT": str(free_port()),
             "MARSAD_SETTLE_SECONDS": "0.5",
             "PYTHONUNBUFFERED": "1",
             "PYTHONPATH": str(REPO),
@@ -90,6 +91,18 @@ def test_up_zero_config_processes_a_file_and_stops_every_child_on_sigint() -> No
                     return False
 
             wait_until(flower_answers, 60, "Flower answering")
+
+            def metrics_files_received() -> str | None:
+                try:
+                    with urllib.request.urlopen(str(report["metrics_url"]), timeout=5) as response:
+                        lines = response.read().decode().splitlines()
+                except OSError:
+                    return None
+                return next((line for line in lines if line.startswith("marsad_files_received_total")), None)
+
+            assert wait_until(metrics_files_received, 60, "the metrics exporter") == (
+                "marsad_files_received_total 1.0"
+            )
             family = psutil.Process(up.pid).children(recursive=True)
             assert len(family) >= 4
             postmaster = int((root / "state" / "pgdata" / "postmaster.pid").read_text().split()[0])

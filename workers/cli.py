@@ -23,7 +23,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from workers.errors import ConfigurationError, MarsadError, TransientError
-from workers.settings import AfterProcessing, Settings, get_settings
+from workers.logs import configure_celery_logging, configure_logging
+from workers.settings import AfterProcessing, LogFormat, Settings, get_settings
 
 if TYPE_CHECKING:
     from workers.ingest.inbox import Ingestor
@@ -47,17 +48,6 @@ def _settings() -> Settings:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise ConfigurationError(f"invalid settings: {problems}") from exc
-
-
-def _configure_logging(settings: Settings, role: str) -> None:
-    logging.basicConfig(
-        level=settings.log_level,
-        format=f"%(asctime)s {role:<7} %(levelname)-7s %(message)s",
-        datefmt="%H:%M:%S",
-        force=True,
-    )
-    for noisy in ("watchdog", "pgserver", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _services(settings: Settings, *, migrate_embedded: bool = True) -> Any:
@@ -93,13 +83,14 @@ def _ensure_schema(database_url: str) -> None:
 
 @app.command()
 def up() -> None:
-    """Run everything: database and broker (embedded when unset), watcher, worker, beat and Flower."""
+    """Run everything: database and broker (embedded when unset), watcher, worker, beat, Flower and the
+    metrics exporter."""
     from db.migrate import upgrade
     from db.session import Database
     from workers.supervisor import Child, Supervisor
 
     settings = _settings()
-    _configure_logging(settings, "up")
+    configure_logging(settings, "up")
     for folder in (settings.inbox_dir, settings.processed_path, settings.rejected_path, settings.state_dir):
         folder.mkdir(parents=True, exist_ok=True)
     console.print("[bold]Marsad[/bold] starting…")
@@ -112,6 +103,7 @@ def up() -> None:
             Child("worker", [*me, "worker"]),
             Child("beat", [*me, "beat"]),
             Child("flower", [*me, "flower"]),
+            Child("metrics", [*me, "metrics"]),
         ]
         # The embedded servers are restarted in place if they die; configured ones are not ours.
         supervisor = Supervisor(children, os.environ, servers=services.embedded)
@@ -128,6 +120,7 @@ def up() -> None:
             banner = {
                 "inbox": str(settings.inbox_dir),
                 "flower": settings.flower_url,
+                "metrics": settings.metrics_url,
                 # Embedded: a read-only login (the superuser stays with Marsad). Configured: yours, masked.
                 "psql": services.psql_command or "",
                 "database": "embedded (pgserver)" if services.embedded_database else "configured",
@@ -153,25 +146,28 @@ def watch() -> None:
     """Watch the inbox: read finished files into Postgres and queue their articles."""
     from db.session import Database
     from workers.celery_app import app as celery_app
+    from workers.heartbeat import RescanHeartbeat
     from workers.ingest.inbox import Ingestor
     from workers.ingest.watcher import InboxWatcher
     from workers.outbox import celery_enqueue
 
     settings = _settings()
-    _configure_logging(settings, "watcher")
+    configure_logging(settings, "watcher")
     services = _services(settings)
     settings = get_settings()
     _ensure_schema(services.database_url)
     ingestor = Ingestor(
         settings, Database(services.database_url), celery_enqueue(celery_app, settings.task_batch_size)
     )
-    watcher = InboxWatcher(settings, ingestor)
+    heartbeat = RescanHeartbeat(services.broker_url, settings.queue_name, settings.inbox_dir)
+    watcher = InboxWatcher(settings, ingestor, on_rescan=heartbeat.record)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     try:
         watcher.run(stop)
     finally:
+        heartbeat.close()
         services.close()
 
 
@@ -186,6 +182,8 @@ def worker(
 ) -> None:
     """Run a Celery worker for the pipeline (clean → dedupe → extract)."""
     settings = _settings()
+    configure_logging(settings, "worker")
+    configure_celery_logging(settings, "worker")
     services = _services(settings)
     settings = get_settings()
     _ensure_schema(services.database_url)
@@ -193,16 +191,22 @@ def worker(
 
     from workers.celery_app import app as celery_app
 
+    as_json = settings.log_format is LogFormat.JSON
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         # Celery's own warning is a screenful that reads like an error; nothing is wrong.
         warnings.filterwarnings("ignore", category=SecurityWarning)
-        err_console.print(
-            "note: the worker runs as root (as in many containers); that works, but a dedicated user "
+        note = (
+            "the worker runs as root (as in many containers); that works, but a dedicated user "
             "limits what a bad input could reach"
         )
+        if as_json:
+            log.warning(note)
+        else:
+            err_console.print(f"note: {note}")
     try:
         celery_app.worker_main(
             [
+                *_celery_banner(settings),
                 "worker",
                 f"--loglevel={settings.log_level}",
                 f"--concurrency={concurrency or settings.worker_concurrency}",
@@ -220,12 +224,14 @@ def worker(
 def beat() -> None:
     """Run the beat scheduler (the reconciler that re-sends stuck documents)."""
     settings = _settings()
+    configure_logging(settings, "beat")
+    configure_celery_logging(settings, "beat")
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     services = _services(settings)
     from workers.celery_app import app as celery_app
 
     try:
-        celery_app.start(["beat", f"--loglevel={settings.log_level}"])
+        celery_app.start([*_celery_banner(settings), "beat", f"--loglevel={settings.log_level}"])
     finally:
         services.close()
 
@@ -252,6 +258,35 @@ def flower() -> None:
 
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _celery_banner(settings: Settings) -> list[str]:
+    """Celery prints a banner on stdout, outside logging: left out when every line must be JSON."""
+    return ["--quiet"] if settings.log_format is LogFormat.JSON else []
+
+
+@app.command()
+def metrics() -> None:
+    """Serve Prometheus metrics on http://METRICS_HOST:METRICS_PORT/metrics, read from PostgreSQL and
+    Redis at each scrape: files, documents by status, steps, duplicates, events, queue depth, the age of
+    the oldest unfinished document and stage latencies."""
+    from db.session import Database
+    from workers.metrics import metrics_registry, serve_metrics
+
+    settings = _settings()
+    configure_logging(settings, "metrics")
+    services = _services(settings)
+    settings = get_settings()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        registry = metrics_registry(
+            Database(services.database_url, pool_size=1), services.broker_url, settings.queue_name
+        )
+        serve_metrics(registry, settings.metrics_host, settings.metrics_port, stop)
+    finally:
+        services.close()
 
 
 @db_app.command("upgrade")
@@ -776,7 +811,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON 
         print(json.dumps(report, ensure_ascii=False))
         return
     table = Table(title="Marsad", show_header=False)
-    for key in ("inbox", "database_url", "broker_url", "flower_url", "queue_depth"):
+    for key in ("inbox", "database_url", "broker_url", "flower_url", "metrics_url", "queue_depth"):
         table.add_row(key, str(report[key]))
     table.add_row("files", ", ".join(f"{k} {v}" for k, v in report["files"].items()))
     table.add_row("documents", ", ".join(f"{k} {v}" for k, v in report["documents"].items()))
@@ -794,6 +829,24 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON 
         )
     for stuck in report["stuck_files"]:
         console.print(f"[red]stuck in the inbox[/red] {escape(stuck['path'])}: {escape(stuck['reason'])}")
+
+
+@app.command()
+def health(as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False) -> None:
+    """Exit 0 when the pipeline can work; 1 with one line per reason when the database or the broker is
+    unreachable, no worker is consuming (unfinished work older than HEALTH_MAX_QUEUE_AGE with nothing
+    advancing), or the watcher has not rescanned the inbox within HEALTH_MAX_RESCAN_AGE. Starts nothing;
+    each probe gives up after HEALTH_TIMEOUT seconds."""
+    from workers.health import check_health
+
+    report = check_health(_settings())
+    if as_json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        for check in report.checks:
+            console.print(check.line(), markup=False, highlight=False, soft_wrap=True)
+    if not report.healthy:
+        raise typer.Exit(1)
 
 
 def main() -> None:

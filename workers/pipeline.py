@@ -107,7 +107,9 @@ def clean_step(session: Session, document_ids: Sequence[int]) -> StepResult:
 
 
 def _upsert_article() -> Any:
-    statement = pg_insert(ARTICLES)
+    # Each step stamps the moment it finished (clock_timestamp, not the transaction's start), so that
+    # the stamps measure the stages (`workers.metrics`); a reprocessed article keeps its first one.
+    statement = pg_insert(ARTICLES).values(created_at=func.clock_timestamp())
     replaced = [
         "title", "body", "normalized_text", "language", "author", "agency", "dateline", "source", "url",
         "published_at", "published_source", "cleaning", "text_sha256",
@@ -204,7 +206,7 @@ def dedupe_step(session: Session, document_ids: Sequence[int]) -> StepResult:
         session.execute(
             update(ARTICLES)
             .where(ARTICLES.c.id == bindparam("key_id"))
-            .values(minhash=bindparam("key_minhash"), deduplicated_at=func.now()),
+            .values(minhash=bindparam("key_minhash"), deduplicated_at=func.clock_timestamp()),
             [
                 {"key_id": k.article_id, "key_minhash": None if k.minhash is None else to_bytes(k.minhash)}
                 for k in keys
@@ -267,7 +269,9 @@ def extract_step(session: Session, document_ids: Sequence[int]) -> StepResult:
     if found:
         replace_events(session, found)
         extracted = [article.article_id for article in found]
-        session.execute(update(Article).where(Article.id.in_(extracted)).values(extracted_at=func.now()))
+        session.execute(
+            update(Article).where(Article.id.in_(extracted)).values(extracted_at=func.clock_timestamp())
+        )
     return result
 
 
@@ -308,7 +312,7 @@ def _apply_step(database: Database, step: Step, document_ids: Sequence[int]) -> 
                     status=step.gives.value,
                     last_error=None,
                     reason=None,
-                    finished_at=func.now() if step.gives.is_final else None,
+                    finished_at=func.clock_timestamp() if step.gives.is_final else None,
                 )
             )
     return result

@@ -4,30 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from sqlalchemy import func, select
 
 from db.models import Document, InboxFile
 from db.session import Database, mask_password
+from workers.broker import queue_depth
 from workers.settings import Settings
 from workers.status import DocumentStatus, FileStatus
 
 RECENT_FAILURES = 10
-
-
-def queue_depth(broker_url: str, queue_name: str) -> int | None:
-    """Messages waiting in the Celery queue (None when the broker cannot be reached)."""
-    try:
-        if broker_url.startswith("redis+socket://"):
-            client = redis.Redis(unix_socket_path=broker_url[len("redis+socket://") :], socket_timeout=2)
-        else:
-            client = redis.Redis.from_url(broker_url, socket_timeout=2, socket_connect_timeout=2)
-        with client:
-            # kombu's Redis transport spreads priorities over `queue`, `queue\x06\x163`, ...
-            names = [queue_name, *client.scan_iter(match=f"{queue_name}\x06\x16*")]
-            return sum(int(client.llen(name)) for name in names)
-    except redis.RedisError:
-        return None
 
 
 def status_report(settings: Settings, database: Database, broker_url: str) -> dict[str, Any]:
@@ -83,6 +68,7 @@ def status_report(settings: Settings, database: Database, broker_url: str) -> di
         "database_url": mask_password(database.url),
         "broker_url": mask_password(broker_url),
         "flower_url": settings.flower_url,
+        "metrics_url": settings.metrics_url,
         "queue": settings.queue_name,
         "queue_depth": queue_depth(broker_url, settings.queue_name),
         "documents": {status.value: int(documents.get(status.value, 0)) for status in DocumentStatus},

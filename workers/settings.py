@@ -19,6 +19,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from db.session import mask_password
 
 
+class LogFormat(StrEnum):
+    """How every Marsad process writes its log lines."""
+
+    TEXT = "text"  # one line for people: time, role, level, message
+    JSON = "json"  # one JSON object a line: time, level, logger, message and the line's fields
+
+
 class AfterProcessing(StrEnum):
     """What happens to an inbox file once its rows have committed."""
 
@@ -145,6 +152,35 @@ class Settings(BaseSettings):
     )
     queue_name: str = Field(default="marsad", description="Celery queue the pipeline tasks use.")
     log_level: str = Field(default="INFO", description="Log level of every Marsad process.")
+    log_format: LogFormat = Field(
+        default=LogFormat.TEXT,
+        description="text: lines for people; json: one JSON object a line (time, level, logger, role, "
+        "message, and fields such as file, document_id and outcome).",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", description="Address the Prometheus exporter (`marsad metrics`) listens on."
+    )
+    metrics_port: int = Field(
+        default=9808, ge=1, le=65535, description="Port of the Prometheus exporter; it serves /metrics."
+    )
+    health_max_queue_age: float = Field(
+        default=300.0,
+        gt=0,
+        description="`marsad health` fails when an unfinished document is older than this many seconds "
+        "and no document advanced a stage in that time (no worker is consuming).",
+    )
+    health_max_rescan_age: float | None = Field(
+        default=None,
+        gt=0,
+        description="`marsad health` fails when the watcher's last inbox rescan is older than this many "
+        "seconds. Unset: 3 × RESCAN_INTERVAL.",
+    )
+    health_timeout: float = Field(
+        default=3.0,
+        gt=0,
+        description="Seconds `marsad health` waits for the database or the broker to answer before it "
+        "counts it as unreachable.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -214,6 +250,16 @@ class Settings(BaseSettings):
     @property
     def flower_url(self) -> str:
         return f"http://{self.flower_host}:{self.flower_port}/"
+
+    @property
+    def metrics_url(self) -> str:
+        host = f"[{self.metrics_host}]" if ":" in self.metrics_host else self.metrics_host
+        return f"http://{host}:{self.metrics_port}/metrics"
+
+    @property
+    def max_rescan_age(self) -> float:
+        """How old the watcher's last rescan may be before `marsad health` fails."""
+        return self.health_max_rescan_age or 3 * self.rescan_interval
 
 
 @lru_cache(maxsize=1)

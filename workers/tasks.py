@@ -10,6 +10,7 @@ from celery import Task, shared_task
 from db.session import Database
 from workers.errors import ConfigurationError
 from workers.outbox import celery_enqueue, send_retries
+from workers.outcomes import log_outcomes
 from workers.pipeline import run_documents
 from workers.reconcile import reconcile
 from workers.retry import TRANSIENT_ERRORS, backoff, claim_attempts
@@ -46,6 +47,7 @@ def process_documents(self: Task, document_ids: list[int]) -> dict[str, int]:
         log.warning("transient error, retrying %d document(s) in %.1fs: %s", len(document_ids), delay, exc)
         raise self.retry(exc=exc, countdown=delay) from exc
     send_retries(self.app, outcome.retry_later, lambda attempts: backoff(settings, attempts))
+    log_outcomes(database, outcome, claim.exhausted)
     return {
         "done": len(outcome.done),
         "retry_later": len(outcome.retry_later),

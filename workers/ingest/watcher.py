@@ -104,11 +104,18 @@ class _Handler(FileSystemEventHandler):
 
 class InboxWatcher:
     def __init__(
-        self, settings: Settings, ingestor: Ingestor, *, clock: Callable[[], float] = time.monotonic
+        self,
+        settings: Settings,
+        ingestor: Ingestor,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        on_rescan: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
         self.ingestor = ingestor
         self.clock = clock
+        # Called after the first scan and each rescan: the heartbeat `marsad health` reads.
+        self.on_rescan = on_rescan or (lambda: None)
         self.inbox = settings.inbox_dir
         self._excluded = (settings.processed_path, settings.rejected_path)
         self.pending: dict[Path, PendingFile] = {}
@@ -297,7 +304,7 @@ class InboxWatcher:
                 result.move_error,
             )
         elif result.outcome is not Outcome.VANISHED:
-            (log.warning if result.outcome is Outcome.REJECTED else log.info)("%s", result.summary())
+            log_outcome(result)
 
     def _database_back(self) -> None:
         if self._database_down_since is not None:
@@ -340,6 +347,7 @@ class InboxWatcher:
         try:
             self.recover()
             found = self.scan()
+            self.on_rescan()
             log.info("watching %s (%d file(s) waiting from before)", self.inbox, found)
             if on_ready is not None:
                 on_ready()
@@ -352,6 +360,7 @@ class InboxWatcher:
                     if added := self.scan():
                         log.info("rescan found %d file(s) without events", added)
                     self._forget_departed()
+                    self.on_rescan()
                     next_scan = self.clock() + self.settings.rescan_interval
                 stop.wait(_TICK_SECONDS)
         finally:
@@ -361,6 +370,34 @@ class InboxWatcher:
     def _forget_departed(self) -> None:
         for path in [p for p in self.handled if not os.path.lexists(p)]:
             del self.handled[path]
+
+
+def log_outcome(result: IngestResult) -> None:
+    """One line for the file, and one for each of its lines or members that was refused."""
+    fields = {
+        "file": stored_name(result.path.name),
+        "file_id": result.file_id,
+        "outcome": result.outcome.value,
+        "documents": result.documents,
+        "reason": result.reason,
+    }
+    (log.warning if result.outcome is Outcome.REJECTED else log.info)("%s", result.summary(), extra=fields)
+    for part in result.rejections:
+        log.warning(
+            "%s: %s refused, %s: %s",
+            fields["file"],
+            part.where(),
+            part.reason,
+            part.message,
+            extra={
+                "file": fields["file"],
+                "file_id": result.file_id,
+                "line": part.line,
+                "member": part.member,
+                "outcome": "rejected",
+                "reason": part.reason.value,
+            },
+        )
 
 
 def _signature(path: Path) -> tuple[int, int] | None:
