@@ -44,18 +44,6 @@ SYSTEMD = REPO / "deploy" / "systemd"
 COMPOSE = yaml.safe_load((REPO / "docker-compose.yml").read_text())
 CLI: Any = typer.main.get_command(cli_app)  # a group: `.commands` names its subcommands
 
-# Commands and settings that other branches of issue 14 add (`marsad health`, `marsad metrics`, the
-# log format and the metrics and health settings). Until they are merged, these names are accepted as
-# written here; once the CLI or Settings has them, the real command or field is checked instead, with
-# its real options, so this allowance ends by itself. Delete an entry once it has landed.
-PENDING_COMMANDS: dict[str, set[str]] = {"health": {"--json"}, "metrics": set()}
-PENDING_SETTINGS = {
-    "MARSAD_LOG_FORMAT",
-    "MARSAD_METRICS_HOST",
-    "MARSAD_METRICS_PORT",
-    "MARSAD_HEALTH_MAX_QUEUE_AGE",
-    "MARSAD_HEALTH_MAX_RESCAN_AGE",
-}
 SETTING_NAMES = {name for field in Settings.model_fields for name in env_names(field)}
 # Kubernetes releases the manifests must be valid for: an old one still in wide use, and the newest
 # the installed kubernetes-validate knows.
@@ -76,9 +64,6 @@ def marsad_command_problem(argv: list[str]) -> str | None:
             return f"{' '.join(path)}: no subcommand"
         name = args.pop(0)
         if name not in command.commands:
-            if command is CLI and name in PENDING_COMMANDS:
-                unknown = [a for a in args if a.startswith("-") and a not in PENDING_COMMANDS[name]]
-                return f"marsad {name}: options not (yet) known: {unknown}" if unknown else None
             return f"{' '.join(path)} has no command {name!r}"
         command = command.commands[name]
         path.append(name)
@@ -101,7 +86,7 @@ def probe_command_problem(argv: list[str]) -> str | None:
 
 
 def unknown_settings(names: Iterable[str]) -> list[str]:
-    return sorted(n for n in names if n not in SETTING_NAMES and n not in PENDING_SETTINGS)
+    return sorted(n for n in names if n not in SETTING_NAMES)
 
 
 def settings_from(environment: dict[str, str]) -> Settings:
@@ -146,12 +131,10 @@ def test_the_checker_refuses_what_the_cli_would_refuse() -> None:
     ]
 
 
-def test_pending_sibling_names_are_checked_for_real_once_they_exist() -> None:
-    """Before a sibling command lands, only the options listed here pass; after, the real command's
-    options decide, and it must have those the manifests were written with."""
-    for name, options in PENDING_COMMANDS.items():
-        assert marsad_command_problem(["marsad", name, *options]) is None, name
-        assert marsad_command_problem(["marsad", name, "--no-such-option"]) is not None, name
+def test_the_command_check_refuses_an_unknown_command_or_option() -> None:
+    assert marsad_command_problem(["marsad", "health", "--json"]) is None
+    assert marsad_command_problem(["marsad", "health", "--no-such-option"]) is not None
+    assert marsad_command_problem(["marsad", "no-such-command"]) is not None
 
 
 # -- Kubernetes ------------------------------------------------------------------------------------
