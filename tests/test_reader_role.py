@@ -14,6 +14,8 @@ from sqlalchemy import create_engine, make_url, text
 from db.migrate import upgrade
 from db.reader import READER_ROLE, ReaderAccess, grant_reader
 from db.session import Database
+from tests.conftest import marsad
+from workers.settings import Settings
 
 READ = ["v_events", "v_dyads_daily", "v_article_events", "events", "event_mentions", "articles", "documents"]
 WRITE = [
@@ -160,3 +162,19 @@ def test_grant_reader_tolerates_another_migration_creating_the_role_at_the_same_
         engine.dispose()
     assert results["first"] == ReaderAccess(role, created=True)
     assert results["second"] == ReaderAccess(role, created=False)
+
+
+def test_db_reader_command_grants_again_and_says_so(settings: Settings, database_url: str) -> None:
+    admin(database_url, f"REVOKE SELECT ON v_events FROM {READER_ROLE}")
+    try:
+        with (
+            psycopg.connect(libpq(database_url, READER_ROLE)) as reader,
+            pytest.raises(psycopg.errors.InsufficientPrivilege),
+        ):
+            reader.execute("SELECT 1 FROM v_events")
+        result = marsad(settings, "db", "reader")
+        assert f"{READER_ROLE} can read every table and view" in result.stdout
+        with psycopg.connect(libpq(database_url, READER_ROLE)) as reader:
+            assert reader.execute("SELECT count(*) FROM v_events").fetchone() is not None
+    finally:  # for the tests after this one, whatever happened
+        admin(database_url, f"GRANT SELECT ON v_events TO {READER_ROLE}")
