@@ -1,4 +1,5 @@
-"""docs/QUERYING.md: every SQL recipe runs against a real database and returns what it promises.
+"""docs/QUERYING.md: every SQL recipe runs against a real database, logged in as the read-only
+`marsad_reader` as the page says, and returns what it promises.
 
 The database is filled with known events (rows written directly, so every count and date is known):
 March 2026 events for the recipes with fixed dates, and events dated from today for those that count
@@ -16,10 +17,12 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import insert, text, update
+from psycopg.rows import dict_row
+from sqlalchemy import insert, make_url, text, update
 
 from db.models import Article, ArticleDuplicate, Document, EventMention, InboxFile
 from db.models import Event as EventRow
+from db.reader import READER_ROLE
 from db.session import Database
 from tests.helpers import add_documents
 from workers.pipeline import run_documents
@@ -55,10 +58,16 @@ def recipes() -> dict[str, str]:
 RECIPES = recipes()
 
 
+def as_reader(database_url: str) -> str:
+    """The libpq URL of the same database for `marsad_reader`, as the page tells analysts to log in (the
+    test servers trust local connections, so it needs no password)."""
+    url = make_url(database_url).set(drivername="postgresql", username=READER_ROLE, password=None)
+    return url.render_as_string(hide_password=False)
+
+
 def run(database: Database, sql: str) -> list[dict[str, Any]]:
-    with database.session() as session:
-        result = session.connection().exec_driver_sql(sql)
-        return [dict(row) for row in result.mappings()]
+    with psycopg.connect(as_reader(database.url), row_factory=dict_row) as reader:
+        return reader.execute(sql).fetchall()  # type: ignore[arg-type]
 
 
 # --- The known data -------------------------------------------------------------------------------
@@ -374,8 +383,7 @@ def test_recipes_read_the_pipelines_events(database: Database) -> None:
 
 
 def test_a_listener_is_sent_the_id_of_each_event_written(database: Database, database_url: str) -> None:
-    libpq = database_url.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(libpq, autocommit=True) as listener:
+    with psycopg.connect(as_reader(database_url), autocommit=True) as listener:
         listener.execute("LISTEN marsad_events")
         fill(database)
         with database.session() as session:

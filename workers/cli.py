@@ -87,12 +87,17 @@ def up() -> None:
     metrics exporter."""
     from db.migrate import upgrade
     from db.session import Database
+    from workers.flower import flower_login, login_banner
     from workers.supervisor import Child, Supervisor
+    from workers.up_lock import UpLock
 
     settings = _settings()
     configure_logging(settings, "up")
     for folder in (settings.inbox_dir, settings.processed_path, settings.rejected_path, settings.state_dir):
         folder.mkdir(parents=True, exist_ok=True)
+    lock = UpLock.acquire(settings.state_dir)  # one `up` per state folder; the kernel frees it on exit
+    # Made here, before Flower starts, so that this command prints a generated password once.
+    login = flower_login(settings)
     console.print("[bold]Marsad[/bold] starting…")
     services = _services(settings, migrate_embedded=False)
     try:
@@ -120,6 +125,7 @@ def up() -> None:
             banner = {
                 "inbox": str(settings.inbox_dir),
                 "flower": settings.flower_url,
+                "login": login_banner(login),
                 "metrics": settings.metrics_url,
                 # Embedded: a read-only login (the superuser stays with Marsad). Configured: yours, masked.
                 "psql": services.psql_command or "",
@@ -138,6 +144,7 @@ def up() -> None:
             supervisor.stop()
     finally:
         services.close()
+        lock.release()
     console.print("stopped.")
 
 
@@ -150,15 +157,16 @@ def watch() -> None:
     from workers.ingest.inbox import Ingestor
     from workers.ingest.watcher import InboxWatcher
     from workers.outbox import celery_enqueue
+    from workers.task_labels import describe_documents
 
     settings = _settings()
     configure_logging(settings, "watcher")
     services = _services(settings)
     settings = get_settings()
     _ensure_schema(services.database_url)
-    ingestor = Ingestor(
-        settings, Database(services.database_url), celery_enqueue(celery_app, settings.task_batch_size)
-    )
+    database = Database(services.database_url)
+    enqueue = celery_enqueue(celery_app, settings.task_batch_size, describe_documents(database))
+    ingestor = Ingestor(settings, database, enqueue)
     heartbeat = RescanHeartbeat(services.broker_url, settings.queue_name, settings.inbox_dir)
     watcher = InboxWatcher(settings, ingestor, on_rescan=heartbeat.record)
     stop = threading.Event()
@@ -238,26 +246,24 @@ def beat() -> None:
 
 @app.command()
 def flower() -> None:
-    """Run Flower, the web monitor of the workers (FLOWER_HOST:FLOWER_PORT)."""
+    """Run Flower, the web monitor of the workers (FLOWER_HOST:FLOWER_PORT), behind a login
+    (FLOWER_BASIC_AUTH, else one generated and kept in STATE_DIR/flower-login), with its task history
+    kept in STATE_DIR/flower.db."""
+    from workers.flower import LoginSource, flower_login, flower_options, login_banner
+
     settings = _settings()
-    if settings.flower_basic_auth is None and settings.flower_host not in _LOOPBACK:
-        raise ConfigurationError(
-            f"Flower would listen on {settings.flower_host} with no login: set MARSAD_FLOWER_BASIC_AUTH="
-            "user:password, or MARSAD_FLOWER_HOST=127.0.0.1"
-        )
-    if settings.flower_basic_auth is not None:
-        # Flower reads it from its environment; on its command line any local user could see it in ps.
-        os.environ["FLOWER_BASIC_AUTH"] = settings.flower_basic_auth.get_secret_value()
+    login = flower_login(settings)
+    if login.source is LoginSource.GENERATED:
+        console.print(f"Flower's login: {login_banner(login)}", soft_wrap=True, highlight=False)
+    # Flower reads it from its environment; on its command line any local user could see it in ps.
+    os.environ["FLOWER_BASIC_AUTH"] = login.credentials
     services = _services(settings)
     from workers.celery_app import app as celery_app
 
     try:
-        celery_app.start(["flower", f"--address={settings.flower_host}", f"--port={settings.flower_port}"])
+        celery_app.start(["flower", *flower_options(settings)])
     finally:
         services.close()
-
-
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def _celery_banner(settings: Settings) -> list[str]:
@@ -304,6 +310,29 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     console.print(f"database schema at revision {at}")
 
 
+@db_app.command("reader")
+def db_reader() -> None:
+    """Create the read-only role marsad_reader (when this user may) and let it read every table and view.
+
+    Migration 0010 does the same; run this after an administrator has created the role for a user
+    without CREATEROLE. Exits 1 when the role still cannot read everything (the log says what is missing).
+    """
+    from db.reader import grant_reader
+    from db.session import Database
+
+    settings = _settings()
+    configure_logging(settings, "db")
+    services = _services(settings, migrate_embedded=False)
+    try:
+        with Database(services.database_url, pool_size=1).engine.begin() as connection:
+            access = grant_reader(connection)
+    finally:
+        services.close()
+    if not access.complete:
+        raise typer.Exit(1)
+    console.print(f"{access.role} can read every table and view and change nothing")
+
+
 # -- one-off work ----------------------------------------------------------------------------------
 
 
@@ -348,6 +377,7 @@ def ingest(
     from workers.celery_app import app as celery_app
     from workers.ingest.inbox import Ingestor, Outcome
     from workers.outbox import celery_enqueue
+    from workers.task_labels import describe_documents
 
     settings = _settings()
     files = list(_expand(paths, settings))
@@ -355,10 +385,11 @@ def ingest(
     try:
         settings = get_settings().model_copy(update={"after_processing": after})
         _ensure_schema(services.database_url)
+        database = Database(services.database_url)
         ingestor = Ingestor(
             settings,
-            Database(services.database_url),
-            celery_enqueue(celery_app, settings.task_batch_size),
+            database,
+            celery_enqueue(celery_app, settings.task_batch_size, describe_documents(database)),
             move_rejected=after is AfterProcessing.MOVE,
         )
         outcomes: Counter[str] = Counter()

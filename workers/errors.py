@@ -74,3 +74,7 @@ class StageError(MarsadError):
 
 class ServiceError(MarsadError):
     """An embedded or configured service (PostgreSQL, Redis) could not be started or reached."""
+
+
+class AlreadyRunningError(MarsadError):
+    """Another process already holds what this one needs to itself (the state folder of `marsad up`)."""

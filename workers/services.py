@@ -35,6 +35,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from db.reader import READER_ROLE  # the login `marsad up` prints: reads everything, changes nothing
 from db.session import mask_password
 from workers.errors import ServiceError
 from workers.settings import Settings, get_settings
@@ -42,8 +43,6 @@ from workers.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 EMBEDDED_DATABASE = "marsad"
-# A login that can read every table and view but change nothing: the one `marsad up` prints.
-READER_ROLE = "marsad_reader"
 # sun_path holds 108 bytes with its terminating NUL.
 _SOCKET_PATH_MAX = 107
 _PG_SOCKET = ".s.PGSQL.5432"

@@ -67,7 +67,8 @@ class Settings(BaseSettings):
     state_dir: Path = Field(
         default=Path("./.marsad"),
         validation_alias=_bare_or_prefixed("STATE_DIR"),
-        description="Folder for local state: the embedded database and broker, and the beat schedule.",
+        description="Folder for local state: the embedded database and broker, the beat schedule, Flower's "
+        "task history and generated login, and the lock that allows one `marsad up` per folder.",
     )
     processed_dir: Path | None = Field(
         default=None,
@@ -146,9 +147,16 @@ class Settings(BaseSettings):
     flower_port: int = Field(default=5555, ge=1, le=65535, description="Port Flower listens on.")
     flower_basic_auth: SecretStr | None = Field(
         default=None,
-        description="user:password that Flower asks for (HTTP basic auth; several pairs separated by "
-        "commas). Required when FLOWER_HOST is not a loopback address; docker-compose.yml takes it from "
-        "FLOWER_BASIC_AUTH.",
+        description="user:password that Flower asks for on its pages and its HTTP API (basic auth; several "
+        "pairs separated by commas). Required when FLOWER_HOST is not a loopback address; docker-compose.yml "
+        "takes it from FLOWER_BASIC_AUTH. Unset on a loopback address: a login is generated once and kept "
+        "in STATE_DIR/flower-login (mode 0600).",
+    )
+    flower_max_tasks: int = Field(
+        default=10_000,
+        ge=100,
+        description="Tasks Flower keeps in its history (the oldest are dropped first); the history is "
+        "saved in STATE_DIR/flower.db, so a restarted Flower still shows it.",
     )
     queue_name: str = Field(default="marsad", description="Celery queue the pipeline tasks use.")
     log_level: str = Field(default="INFO", description="Log level of every Marsad process.")

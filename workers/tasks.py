@@ -16,6 +16,7 @@ from workers.reconcile import reconcile
 from workers.retry import TRANSIENT_ERRORS, backoff, claim_attempts
 from workers.settings import Settings
 from workers.status import TaskName
+from workers.task_labels import describe_documents
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +46,10 @@ def process_documents(self: Task, document_ids: list[int]) -> dict[str, int]:
     except TRANSIENT_ERRORS as exc:
         delay = backoff(settings, self.request.retries + 1, jitter=0.2)
         log.warning("transient error, retrying %d document(s) in %.1fs: %s", len(document_ids), delay, exc)
-        raise self.retry(exc=exc, countdown=delay) from exc
-    send_retries(self.app, outcome.retry_later, lambda attempts: backoff(settings, attempts))
+        # The same label in Flower for the retried message as for the first one.
+        raise self.retry(exc=exc, countdown=delay, argsrepr=getattr(self.request, "argsrepr", None)) from exc
+    describe = describe_documents(database)
+    send_retries(self.app, outcome.retry_later, lambda attempts: backoff(settings, attempts), describe)
     log_outcomes(database, outcome, claim.exhausted)
     return {
         "done": len(outcome.done),
@@ -58,7 +61,8 @@ def process_documents(self: Task, document_ids: list[int]) -> dict[str, int]:
 @shared_task(bind=True, name=TaskName.RECONCILE.value)
 def reconcile_documents(self: Task) -> int:
     settings, database = _context(self)
-    sent = reconcile(database, celery_enqueue(self.app, settings.task_batch_size), settings.stuck_after)
+    enqueue = celery_enqueue(self.app, settings.task_batch_size, describe_documents(database))
+    sent = reconcile(database, enqueue, settings.stuck_after)
     if sent:
         log.info("reconciler re-sent %d stuck document(s)", sent)
     return sent
