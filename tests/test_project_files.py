@@ -73,7 +73,7 @@ def marsad_services() -> dict[str, Any]:
 
 def test_compose_has_every_role_with_a_healthcheck() -> None:
     services = COMPOSE["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "watcher", "worker", "beat", "flower"}
+    assert set(services) == {"postgres", "redis", "migrate", "watcher", "worker", "beat", "flower", "metrics"}
     for name, service in services.items():
         if name != "migrate":
             assert "healthcheck" in service, name
@@ -83,11 +83,21 @@ def test_compose_has_every_role_with_a_healthcheck() -> None:
 
 
 def test_compose_commands_are_marsad_cli_commands() -> None:
-    expected = {"migrate": "db", "watcher": "watch", "worker": "worker", "beat": "beat", "flower": "flower"}
+    expected = {
+        "migrate": "db", "watcher": "watch", "worker": "worker", "beat": "beat", "flower": "flower",
+        "metrics": "metrics",
+    }  # fmt: skip
     for name, service in marsad_services().items():
         command = service["command"]
         assert command[0] == "marsad" and command[1] == expected[name]
         assert command[1] in CLI_COMMANDS or command[1] == "db"
+
+
+def test_compose_checks_the_pipeline_with_marsad_health_and_publishes_metrics_on_loopback() -> None:
+    services = COMPOSE["services"]
+    assert services["watcher"]["healthcheck"]["test"] == ["CMD", "marsad", "health"]
+    assert services["metrics"]["ports"] == ["127.0.0.1:9808:9808"]
+    assert services["metrics"]["environment"]["MARSAD_METRICS_PORT"] == "9808"
 
 
 def test_compose_environment_names_are_settings() -> None:
