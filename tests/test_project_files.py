@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 import shlex
 from typing import Any
@@ -10,6 +12,7 @@ import pytest
 import yaml
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from compose_spec import PyCompose
 from sqlalchemy import create_engine
 
 from db.models import Base
@@ -69,6 +72,16 @@ def test_readme_first_screen_has_the_run_and_test_commands_and_ci_runs_the_test_
 
 def marsad_services() -> dict[str, Any]:
     return {name: s for name, s in COMPOSE["services"].items() if s.get("image") == "marsad:latest"}
+
+
+def test_compose_is_valid_against_the_compose_specification() -> None:
+    # compose-spec's parser checks every key and type the Compose specification defines, offline; YAML's
+    # merge keys (`<<: *marsad`) are resolved first, as Docker Compose does.
+    PyCompose.from_json(json.dumps(COMPOSE))
+    misplaced = copy.deepcopy(COMPOSE)
+    misplaced["services"]["watcher"]["healthcheck"]["intervl"] = "30s"
+    with pytest.raises(ValueError, match="intervl"):
+        PyCompose.from_json(json.dumps(misplaced))
 
 
 def test_compose_has_every_role_with_a_healthcheck() -> None:
