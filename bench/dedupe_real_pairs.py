@@ -23,11 +23,14 @@ A second judged set, `bench/dedupe_audit_pairs.jsonl`, audits the stage where it
 of the same articles (none of them in the first set) drawn at random from the stage's own candidates,
 45 it linked at similarity below 0.6 or as the lead of a longer story and 35 it kept apart for
 conflicting facts or as a side part (`drawn_as`), each judged blind by a reader who did not write the
-rules. `--audit` scores the decision on it; its errors are for improving the rules, like half a's.
+rules. `--audit 1` scores the decision on it; its errors are for improving the rules, like half a's.
+`bench/dedupe_audit2_pairs.jsonl` is a second audit, drawn the same way after the rules were changed
+and judged by another reader: `--audit 2` scores it. Like half b it is held out: score it, do not
+read its errors to write a rule.
 
     .venv/bin/python -m bench.dedupe_real_pairs            # score the stage on the judged pairs
     .venv/bin/python -m bench.dedupe_real_pairs --decision [--stage] [--half a|b] [--errors]
-    .venv/bin/python -m bench.dedupe_real_pairs --decision --audit [--stage] [--errors]
+    .venv/bin/python -m bench.dedupe_real_pairs --decision --audit 1|2 [--stage] [--errors]
     .venv/bin/python -m bench.dedupe_real_pairs --draw OUT # draw the pairs again (ids only)
 """
 
@@ -56,7 +59,8 @@ from workers.settings import Settings  # noqa: E402
 
 SOURCE = REPO.parent / "shared" / "dev" / "republications.jsonl.gz"
 JUDGED = REPO / "bench" / "dedupe_real_pairs.jsonl"
-AUDIT = REPO / "bench" / "dedupe_audit_pairs.jsonl"
+AUDITS = {"1": REPO / "bench" / "dedupe_audit_pairs.jsonl", "2": REPO / "bench" / "dedupe_audit2_pairs.jsonl"}
+AUDIT = AUDITS["1"]
 PER_BIN = 46
 LOW_CONTAINED = 40
 SEED = 2026
@@ -239,7 +243,11 @@ def main() -> int:
     parser.add_argument("--decision", action="store_true", help="score workers.dedupe.decision instead")
     parser.add_argument("--half", choices=("a", "b"), default="a", help="the half --decision scores")
     parser.add_argument("--errors", action="store_true", help="with --decision: list the pairs it gets wrong")
-    parser.add_argument("--audit", action="store_true", help="with --decision: score the audit set instead")
+    parser.add_argument(
+        "--audit",
+        choices=sorted(AUDITS),
+        help="with --decision: score audit set 1 (for rules) or 2 (held out)",
+    )
     parser.add_argument(
         "--stage",
         action="store_true",
@@ -256,7 +264,7 @@ def main() -> int:
                 handle.write(json.dumps(pair) + "\n")
         print(f"wrote {args.draw}")
         return 0
-    source = AUDIT if args.audit else JUDGED
+    source = AUDITS[args.audit] if args.audit else JUDGED
     judged = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
     if args.decision:
         return _print_decision(
@@ -289,7 +297,7 @@ def _print_decision(report: dict[str, Any], args: argparse.Namespace) -> int:
         print(json.dumps(report))
         return 0
     how = " through the LSH bands (as the stage)" if report["through_bands"] else ""
-    on = "the audit set" if report["half"] is None else f"half {report['half']}"
+    on = "an audit set" if report["half"] is None else f"half {report['half']}"
     print(f"decision on {on}{how}: {report['all']}")
     for name in ("bins", "kinds", "rules"):
         print(name)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.dedupe_real_pairs import AUDIT, JUDGED, SOURCE, articles, half_of
+from bench.dedupe_real_pairs import AUDITS, JUDGED, SOURCE, articles, half_of
 
 KINDS = {
     "duplicate": {"republication", "rewrite", "lead_of_longer"},
@@ -31,8 +31,9 @@ def test_every_judged_pair_has_a_label_a_kind_that_fits_it_and_a_short_note() ->
     assert {p["kind"] for p in pairs} == set().union(*KINDS.values())
 
 
-def test_the_audit_pairs_are_judged_and_apart_from_the_first_set() -> None:
-    pairs = judged(AUDIT)
+@pytest.mark.parametrize("audit", sorted(AUDITS))
+def test_the_audit_pairs_are_judged_and_apart_from_the_first_set(audit: str) -> None:
+    pairs = judged(AUDITS[audit])
     assert [p["pair"] for p in pairs] == list(range(1, len(pairs) + 1))
     for pair in pairs:
         assert pair["kind"] in KINDS[str(pair["label"])], pair["pair"]
@@ -50,7 +51,7 @@ def _runs(text: str, size: int = 5) -> set[tuple[str, ...]]:
 @pytest.mark.skipif(not SOURCE.exists(), reason="../shared/dev is not beside the repository")
 def test_judged_pairs_name_real_articles_and_copy_no_text_from_them() -> None:
     rows = articles()
-    for pair in judged() + judged(AUDIT):
+    for pair in judged() + judged(AUDITS["1"]) + judged(AUDITS["2"]):
         note = _runs(str(pair["note"]))
         for side in ("a", "b"):
             row = rows[str(pair[side])]  # a KeyError names an id that is not in the set
