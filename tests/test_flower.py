@@ -1,5 +1,6 @@
 """Flower under `marsad up`, on the configured test servers: behind a login, its API usable with that
-login, tasks named by their files and titles, history kept across a restart; and one `up` per folder.
+login, tasks named by their files and titles, history kept across a restart; the metrics `up` serves
+equal the counts in PostgreSQL; and one `up` per folder.
 
 One `marsad up` serves the whole module (Flower takes seconds to start); the restart test comes last.
 """
@@ -25,6 +26,7 @@ import pytest
 from db.session import Database
 from tests.conftest import MARSAD, REPO, redis_client, service_env, truncate_all
 from tests.helpers import ARTICLES, document_counts, stop_process, wait_until
+from tests.test_metrics import grouped, scrape, sql
 from tests.test_up import free_port
 from workers.flower import LOGIN_FILE
 from workers.settings import Settings
@@ -50,6 +52,7 @@ class Running:
     state_dir: Path
     log_path: Path
     port: int
+    metrics_url: str
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -113,12 +116,13 @@ def running(
         rescan_interval=2.0,
         _env_file=None,
     )
-    port = free_port()
-    env = service_env(settings, MARSAD_FLOWER_PORT=str(port))
+    port, metrics_port = free_port(), free_port()
+    env = service_env(settings, MARSAD_FLOWER_PORT=str(port), MARSAD_METRICS_PORT=str(metrics_port))
     log_path = root / "up.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen([*MARSAD, "up"], env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-    up = Running(process, env, root, settings.state_dir, log_path, port)
+    metrics_url = f"http://127.0.0.1:{metrics_port}/metrics"
+    up = Running(process, env, root, settings.state_dir, log_path, port, metrics_url)
     try:
         wait_until(lambda: "ready" in up.log() or process.poll() is not None, 90, "marsad up ready")
         assert process.poll() is None, up.log()[-3000:]
@@ -169,6 +173,22 @@ def test_flower_api_lists_the_worker_that_ran_them(running: Running) -> None:
 def test_flower_refuses_calls_without_the_login(running: Running, path: str, login: str | None) -> None:
     status, _ = running.get(path, login)
     assert status == 401
+
+
+def test_the_metrics_of_up_equal_the_counts_in_postgres(running: Running, database_url: str) -> None:
+    database = Database(database_url, pool_size=1)
+    try:
+        got = scrape(running.metrics_url)
+        files = sql(database, "SELECT count(*) FROM inbox_files")
+        documents = grouped(database, "SELECT status, count(*) FROM documents GROUP BY status")
+        events = sql(database, "SELECT count(*) FROM events")
+    finally:
+        database.dispose()
+    assert got[("marsad_files_received_total", ())] == files == len(FILES)
+    assert got[("marsad_documents", (("status", "done"),))] == documents["done"] == len(FILES)
+    assert got[("marsad_documents_finished_total", (("outcome", "done"),))] == len(FILES)
+    assert got[("marsad_events_total", ())] == events > 0
+    assert got[("marsad_queue_depth", (("queue", Settings(_env_file=None).queue_name),))] == 0
 
 
 def test_a_second_up_on_the_same_state_folder_exits_naming_the_holder(running: Running) -> None:
