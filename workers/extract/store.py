@@ -21,9 +21,9 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import BigInteger
@@ -44,6 +44,9 @@ _PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
 _LOCK = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(:keys) AS key").bindparams(
     bindparam("keys", type_=ARRAY(BigInteger))
 )
+# Core tables: bulk statements, without the ORM's bookkeeping of the objects a statement touches.
+_EVENTS = cast(Table, EventRow.__table__)
+_MENTIONS = cast(Table, EventMention.__table__)
 _COUNTS = text(
     """
     WITH carriers AS (
@@ -223,17 +226,20 @@ def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[i
         before.setdefault(row.article_id, set()).add(row.event_id)
     touched = {row.event_id for row in previous}
     candidates = _candidates(session, {(event.type, key) for _, event, key in keyed})
+    new_events: list[dict[str, Any]] = []  # created in one statement below; -1, -2 … stand for them
+    mentions: list[dict[str, Any]] = []
     for article, event, key in keyed:
         details = _details(event, article.published)
         options = candidates.setdefault((event.type, key), [])
         chosen = _choose(options, details, before.get(article.article_id, set()))
         if chosen is None:
-            chosen = _create(session, event, key, article.extraction.lexicon_version)
+            new_events.append(_new_event(event, key, article.extraction.lexicon_version))
+            chosen = -len(new_events)
             options.append((chosen, []))
         for event_id, reports in options:
             if event_id == chosen:
                 reports.append(details)
-        mention = {
+        mention: dict[str, Any] = {
             "event_id": chosen,
             "article_id": article.article_id,
             "sentence": event.sentence,
@@ -249,8 +255,17 @@ def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[i
             # Unchanged: the same row again, with the version of the lexicons that first found it as it
             # is, so that a lexicon change rewrites only the events it changes.
             mention |= {"id": same.id, "created_at": same.created_at, "lexicon_version": same.lexicon_version}
-        session.execute(insert(EventMention).values(**mention))
-        touched.add(chosen)
+        mentions.append(mention)
+    created = _create(session, new_events)
+    for mention in mentions:
+        if mention["event_id"] < 0:
+            mention["event_id"] = created[-mention["event_id"] - 1]
+        touched.add(mention["event_id"])
+    # One statement for the mentions kept as they were (their ids) and one for the new ones.
+    for kept in (True, False):
+        rows = [m for m in mentions if ("id" in m) is kept]
+        if rows:
+            session.execute(insert(_MENTIONS), rows)
     refresh_events(session, touched)
     return touched
 
@@ -297,21 +312,20 @@ def _candidates(
     session: Session, keys: set[tuple[str, str]]
 ) -> dict[tuple[str, str], list[tuple[int, list[dict[str, Any]]]]]:
     """Stored events with these (type, participants) keys, each with the details of its mentions."""
-    found: dict[tuple[str, str], list[tuple[int, list[dict[str, Any]]]]] = {}
-    for event_type, participants in sorted(keys):
-        rows = session.execute(
-            select(EventRow.id, EventMention.details)
-            .outerjoin(EventMention, EventMention.event_id == EventRow.id)
-            .where(EventRow.type == event_type, EventRow.participants == participants)
-            .order_by(EventRow.id, EventMention.id)
-        ).all()
-        events: dict[int, list[dict[str, Any]]] = {}
-        for event_id, details in rows:
-            reports = events.setdefault(event_id, [])
-            if details is not None:
-                reports.append(details)
-        found[(event_type, participants)] = list(events.items())
-    return found
+    if not keys:
+        return {}
+    events: dict[tuple[str, str], dict[int, list[dict[str, Any]]]] = {key: {} for key in keys}
+    rows = session.execute(
+        select(EventRow.type, EventRow.participants, EventRow.id, EventMention.details)
+        .outerjoin(EventMention, EventMention.event_id == EventRow.id)
+        .where(tuple_(EventRow.type, EventRow.participants).in_(sorted(keys)))
+        .order_by(EventRow.id, EventMention.id)
+    ).all()
+    for event_type, participants, event_id, details in rows:
+        reports = events[(event_type, participants)].setdefault(event_id, [])
+        if details is not None:
+            reports.append(details)
+    return {key: list(found.items()) for key, found in events.items()}
 
 
 def _choose(
@@ -328,32 +342,38 @@ def _choose(
     return min(agreeing, key=lambda option: (-len(option[1]), option[0]))[0]
 
 
-def _create(session: Session, event: Event, participants: str, lexicon_version: str) -> int:
-    return int(
-        session.execute(
-            insert(EventRow)
-            .values(
-                type=event.type,
-                quad=event.quad,
-                score=event.score,
-                actor_codes=sorted({a.code for a in event.actors}),
-                recipient_codes=sorted({r.code for r in event.recipients}),
-                actors=[],
-                recipients=[],
-                date_precision="unknown",
-                context=[],
-                lexicon_version=lexicon_version,
-                participants=participants,
-                num_mentions=0,
-                num_articles=0,
-                num_sources=0,
-                source_urls=[],
-                first_seen=func.now(),
-                last_seen=func.now(),
-            )
-            .returning(EventRow.id)
-        ).scalar_one()
+def _new_event(event: Event, participants: str, lexicon_version: str) -> dict[str, Any]:
+    """The row of a new event until `refresh_events` fills it from its mentions."""
+    return {
+        "type": event.type,
+        "quad": event.quad,
+        "score": event.score,
+        "actor_codes": sorted({a.code for a in event.actors}),
+        "recipient_codes": sorted({r.code for r in event.recipients}),
+        "actors": [],
+        "recipients": [],
+        "date_precision": "unknown",
+        "context": [],
+        "lexicon_version": lexicon_version,
+        "participants": participants,
+        "num_mentions": 0,
+        "num_articles": 0,
+        "num_sources": 0,
+        "source_urls": [],
+    }
+
+
+def _create(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert new events in one statement; their ids, in the order given."""
+    if not rows:
+        return []
+    created = session.execute(
+        insert(_EVENTS)
+        .values(first_seen=func.now(), last_seen=func.now())
+        .returning(_EVENTS.c.id, sort_by_parameter_order=True),
+        rows,
     )
+    return [int(event_id) for event_id in created.scalars()]
 
 
 def _specificity(location: dict[str, Any] | None) -> int:
@@ -435,6 +455,7 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
         row.id: row
         for row in session.execute(select(EventRow).where(EventRow.id.in_(list(counts)))).scalars()
     }
+    changed: list[dict[str, Any]] = []
     for event_id, count in counts.items():
         wanted = _best(reports[event_id]) | {
             "num_mentions": count.num_mentions,
@@ -446,6 +467,12 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
         }
         row = current[event_id]
         if any(getattr(row, column) != value for column, value in wanted.items()):
-            session.execute(
-                update(EventRow).where(EventRow.id == event_id).values(**wanted, updated_at=func.now())
-            )
+            changed.append({"event_id": event_id, **wanted})
+    if changed:
+        columns = [column for column in changed[0] if column != "event_id"]
+        session.execute(
+            update(_EVENTS)
+            .where(_EVENTS.c.id == bindparam("event_id"))
+            .values({**{column: bindparam(column) for column in columns}, "updated_at": func.now()}),
+            changed,
+        )
