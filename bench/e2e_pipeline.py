@@ -25,6 +25,7 @@ from typing import Any
 import psutil
 import psycopg
 import redis
+from sqlalchemy import make_url
 
 from db.migrate import upgrade
 from db.session import Database
@@ -41,10 +42,17 @@ def libpq(url: str) -> str:
 
 
 def database_url(server: str, name: str) -> str:
-    """The URL of database `name` on the server of `server` (a libpq or SQLAlchemy URL)."""
-    base, _, rest = libpq(server).rpartition("/")
-    query = rest.partition("?")[2]
-    return f"{base}/{name}" + (f"?{query}" if query else "")
+    """The libpq URL of database `name` on the server of `server` (a libpq or SQLAlchemy URL)."""
+    return libpq(make_url(server).set(database=name).render_as_string(hide_password=False))
+
+
+def redis_client(url: str) -> redis.Redis:
+    """A client of a redis:// URL, or of Celery's redis+socket:// (the embedded server's socket)."""
+    if url.startswith("redis+socket://"):
+        path, _, query = url[len("redis+socket://") :].partition("?")
+        db = int(query.split("virtual_host=")[1]) if "virtual_host=" in query else 0
+        return redis.Redis(unix_socket_path=path, db=db)
+    return redis.Redis.from_url(url)
 
 
 def fresh_database(server: str, name: str) -> str:
@@ -136,7 +144,7 @@ class Pipeline:
         self.memory: MemoryPeak | None = None
 
     def __enter__(self) -> Pipeline:
-        redis.Redis.from_url(self.env["BROKER_URL"]).flushdb()
+        redis_client(self.env["BROKER_URL"]).flushdb()
         log = self.log_path.open("ab")
         for argv in ([*MARSAD, "watch"], [*MARSAD, "worker", f"--concurrency={self.workers}"]):
             self.processes.append(
