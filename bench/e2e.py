@@ -4,6 +4,10 @@ Each run makes a fresh database `--database` on the PostgreSQL server BENCH_PG_U
 one), flushes the Redis database BENCH_REDIS_URL (default redis://127.0.0.1:6379/12), starts `marsad
 watch` and `marsad worker --concurrency W` as processes (bench/e2e_pipeline.py), and measures:
 
+Files are dropped as the README says is safe: written under a hidden name in the inbox, then renamed
+(`--drop move-in`: written beside the inbox and moved in, which the watcher sees as a new file, not a
+finished one, and reads after MARSAD_SETTLE_SECONDS).
+
 - throughput: N articles (bench/e2e_articles.py: the real pool, extended beyond its ~4,000 articles
   by edited copies that are no near duplicates; or bench/corpus.py's generated articles) written as one
   JSONL, renamed into the inbox, until every document is final in PostgreSQL: N / (last finished_at −
@@ -12,7 +16,10 @@ watch` and `marsad worker --concurrency W` as processes (bench/e2e_pipeline.py),
 - latency_p50/p95/p99: with `--rate R`, after the throughput drop (so on a store of N articles), one
   `.json` file an article is renamed into the inbox every 1/R s for `--duration` s (the articles after
   the N of the drop, never seen before), each file timed from its rename to its document's finished_at;
-  with `--rate 0`, the drop-to-done times of the throughput drop's documents instead;
+  with `--rate 0`, the drop-to-done times of the throughput drop's documents instead. The latency
+  phase also gives the median time of each stage from the documents' own stamps: drop → queued (the
+  watcher: `enqueued_at`), → cleaned (the queue and the clean step: `articles.created_at`), →
+  deduplicated (`deduplicated_at`), → done (`finished_at`);
 - worker_rss_mb: the peak of the worker's RSS summed over its process and pool processes, sampled
   every 0.2 s through both phases (the lexicons are loaded by the first article each process takes);
   also the largest one process's peak (worker_rss_mb_largest_process) and the peak of the summed PSS
@@ -50,7 +57,15 @@ import psycopg
 
 from bench.e2e_articles import POOL, articles, write_jsonl
 from bench.e2e_bound import measure_bound
-from bench.e2e_pipeline import Pipeline, database_bytes, drop_database, fresh_database, percentile
+from bench.e2e_pipeline import (
+    STAGES,
+    Pipeline,
+    database_bytes,
+    drop_database,
+    fresh_database,
+    percentile,
+    stage_medians,
+)
 from bench.e2e_report import record
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,7 +74,7 @@ REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 KEYS = (
     "throughput", "bound", "ratio", "latency_p50", "latency_p95", "latency_p99", "worker_rss_mb",
     "worker_rss_mb_largest_process", "worker_pss_mb", "db_mb_per_1000", "seconds", "bound_seconds",
-    "duplicates", "events", "failed",
+    "duplicates", "events", "failed", *(f"median_{stage}" for stage in STAGES),
 )  # fmt: skip
 
 
@@ -79,6 +94,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--stored", type=int, default=0, help="articles stored in bulk before the drop")
     parser.add_argument("--rate", type=float, default=20.0, help="articles/s of the latency phase; 0: none")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of the latency phase")
+    parser.add_argument(
+        "--drop",
+        choices=["rename", "move-in"],
+        default="rename",
+        help="rename: each file is written under a hidden name in the inbox and renamed (the README's "
+        "safe way); move-in: written in a folder beside the inbox and moved into it",
+    )
     parser.add_argument("--database", default="marsad_e2e", help="the benchmark's database (dropped after)")
     parser.add_argument("--pg", default=PG, help="PostgreSQL server URL (BENCH_PG_URL)")
     parser.add_argument("--redis", default=REDIS, help="Redis database URL (BENCH_REDIS_URL)")
@@ -118,13 +140,16 @@ def one_run(args: argparse.Namespace, root: Path) -> dict[str, Any]:
         bound_input = root / "bound.jsonl"
         bound_input.write_bytes(staged.read_bytes())
         before = database_bytes(url)
-        with Pipeline(root, url, args.redis, args.workers) as pipeline:
+        with Pipeline(root, url, args.redis, args.workers, move_in=args.drop == "move-in") as pipeline:
             drop = pipeline.drop_one_file(staged, args.timeout)
             grown = database_bytes(url) - before
             latencies = drop["latencies"]
+            stages: dict[str, float] = {}
             if args.rate:
                 later = list(articles(args.corpus, round(args.rate * args.duration), args.articles, **kind))
-                latencies = pipeline.drop_at_rate(later, args.rate, args.timeout)
+                moments = pipeline.drop_at_rate(later, args.rate, args.timeout)
+                latencies = [m[-1] - m[0] for m in moments]
+                stages = stage_medians(moments)
             memory = pipeline.worker_memory_mb()
         with psycopg.connect(url) as conn:
             duplicates, events = conn.execute(
@@ -140,6 +165,7 @@ def one_run(args: argparse.Namespace, root: Path) -> dict[str, Any]:
         "latency_p99": percentile(latencies, 0.99),
         "latency_samples": len(latencies),
         **memory,
+        **stages,
         "db_mb_per_1000": grown / 2**20 * 1000 / args.articles,
         "duplicates": int(duplicates),
         "events": int(events),
@@ -180,6 +206,7 @@ def summarise(args: argparse.Namespace, runs: list[dict[str, Any]], host: dict[s
         "republished": args.republished,
         "stored": args.stored,
         "rate": args.rate,
+        "drop": args.drop,
         "duration": args.duration if args.rate else None,
         "runs": runs,
         "machine": host,

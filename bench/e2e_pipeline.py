@@ -14,6 +14,7 @@ import contextlib
 import json
 import math
 import os
+import statistics
 import subprocess
 import sys
 import threading
@@ -124,8 +125,11 @@ class MemoryPeak:
 class Pipeline:
     """The watcher and a worker of `workers` processes, on an inbox under `root`."""
 
-    def __init__(self, root: Path, db_url: str, broker_url: str, workers: int) -> None:
+    def __init__(
+        self, root: Path, db_url: str, broker_url: str, workers: int, *, move_in: bool = False
+    ) -> None:
         self.inbox, self.staging = root / "inbox", root / "staging"
+        self.move_in = move_in
         for folder in (self.inbox, self.staging, root / "state"):
             folder.mkdir(parents=True, exist_ok=True)
         self.db_url, self.workers = db_url, workers
@@ -210,30 +214,47 @@ class Pipeline:
 
     def finished(self, after_id: int) -> list[tuple[str, float]]:
         """(file name, finished epoch seconds) of the done documents after `after_id`."""
+        return [(name, stamps[-1]) for name, stamps in self.stamps(after_id)]
+
+    def stamps(self, after_id: int) -> list[tuple[str, tuple[float, ...]]]:
+        """The file name and the moments (epoch seconds) each done document after `after_id` was queued,
+        cleaned, deduplicated and done."""
         with psycopg.connect(self.db_url) as conn:
             rows = conn.execute(
-                "SELECT f.name, extract(epoch FROM d.finished_at) FROM documents d "
-                "JOIN inbox_files f ON f.id = d.inbox_file_id WHERE d.id > %s AND d.status = 'done'",
+                "SELECT f.name, extract(epoch FROM d.enqueued_at), extract(epoch FROM a.created_at), "
+                "extract(epoch FROM a.deduplicated_at), extract(epoch FROM d.finished_at) FROM documents d "
+                "JOIN inbox_files f ON f.id = d.inbox_file_id JOIN articles a ON a.document_id = d.id "
+                "WHERE d.id > %s AND d.status = 'done'",
                 (after_id,),
             ).fetchall()
-        return [(str(name), float(at)) for name, at in rows]
+        return [(str(row[0]), tuple(float(x) for x in row[1:])) for row in rows]
 
-    def drop_one_file(self, staged: Path, timeout: float) -> dict[str, Any]:
-        """Rename one staged JSONL into the inbox; its documents' drop → done times."""
+    def staged(self, name: str) -> Path:
+        """Where a file waits to be dropped: a hidden name in the inbox, renamed to `name` to drop it (the
+        README's safe way); with `move_in`, a folder beside the inbox, moved into it."""
+        return self.staging / name if self.move_in else self.inbox / f".{name}"
+
+    def drop_one_file(self, written: Path, timeout: float) -> dict[str, Any]:
+        """Drop one JSONL (staged first, untimed); its documents' drop → done times."""
+        staged = self.staged(written.name)
+        os.replace(written, staged)
         count = sum(1 for line in staged.open(encoding="utf-8") if line.strip())
         after = last_document_id(self.db_url)
         dropped = time.time()
-        os.replace(staged, self.inbox / staged.name)
+        os.replace(staged, self.inbox / written.name)
         counts = self.wait_final(after, count, timeout)
         latencies = [at - dropped for _, at in self.finished(after)]
         return {"seconds": max(latencies), "latencies": latencies, "statuses": counts}
 
-    def drop_at_rate(self, records: list[dict[str, Any]], rate: float, timeout: float) -> list[float]:
-        """Drop one `.json` file an article every 1/rate s; each file's drop → done time."""
+    def drop_at_rate(
+        self, records: list[dict[str, Any]], rate: float, timeout: float
+    ) -> list[tuple[float, ...]]:
+        """Drop one `.json` file an article every 1/rate s; each file's drop, queued, cleaned,
+        deduplicated and done moments (epoch seconds)."""
         names = []
         for n, record in enumerate(records):
             name = f"rate-{n:06d}.json"
-            (self.staging / name).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+            self.staged(name).write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
             names.append(name)
         after = last_document_id(self.db_url)
         dropped: dict[str, float] = {}
@@ -243,9 +264,20 @@ class Pipeline:
             if delay > 0:
                 time.sleep(delay)
             dropped[name] = time.time()
-            os.replace(self.staging / name, self.inbox / name)
+            os.replace(self.staged(name), self.inbox / name)
         self.wait_final(after, len(names), timeout)
-        return [at - dropped[name] for name, at in self.finished(after) if name in dropped]
+        return [(dropped[name], *stamps) for name, stamps in self.stamps(after) if name in dropped]
+
+
+STAGES = ("drop_to_queued", "queued_to_cleaned", "cleaned_to_deduplicated", "deduplicated_to_done")
+
+
+def stage_medians(moments: list[tuple[float, ...]]) -> dict[str, float]:
+    """The median time between each two successive moments of `Pipeline.drop_at_rate`, by stage."""
+    return {
+        f"median_{stage}": statistics.median(m[n + 1] - m[n] for m in moments) if moments else math.nan
+        for n, stage in enumerate(STAGES)
+    }
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -24,6 +24,10 @@ ROWS = [
     ("latency_p50", "latency p50 (s)", 2, ""),
     ("latency_p95", "latency p95 (s)", 2, "≤ 1"),
     ("latency_p99", "latency p99 (s)", 2, ""),
+    ("median_drop_to_queued", "of which, median: drop → queued (watcher) (s)", 3, ""),
+    ("median_queued_to_cleaned", "of which, median: queued → cleaned (queue, clean step) (s)", 3, ""),
+    ("median_cleaned_to_deduplicated", "of which, median: cleaned → deduplicated (s)", 3, ""),
+    ("median_deduplicated_to_done", "of which, median: deduplicated → done (extract step) (s)", 3, ""),
     ("worker_rss_mb", "worker RSS, peak, summed over its processes (MB)", 0, "≤ 300"),
     ("worker_rss_mb_largest_process", "worker RSS, largest one process (MB)", 0, ""),
     ("worker_pss_mb", "worker PSS, peak, summed (MB)", 0, ""),
@@ -51,6 +55,7 @@ def table(summary: dict[str, Any], command: list[str]) -> str:
     )
     latency = (
         f"{summary['rate']:g} articles/s as single files for {summary['duration']:g} s"
+        + (", each moved in from beside the inbox" if summary.get("drop") == "move-in" else "")
         if summary["rate"]
         else "drop-to-done of the JSONL's documents"
     )
