@@ -24,6 +24,9 @@ finished one, and reads after MARSAD_SETTLE_SECONDS).
   every 0.2 s through both phases (the lexicons are loaded by the first article each process takes);
   also the largest one process's peak (worker_rss_mb_largest_process) and the peak of the summed PSS
   (worker_pss_mb: pages the forked processes share counted once), sampled every 2 s;
+- cpu_ms_per_article_watcher/worker/postgres/redis: CPU time over the drop (user + system) of the
+  watcher, the worker and its pool, and the machine's PostgreSQL and Redis server processes, per
+  article (2 cores give 2,000 ms a second);
 - bound: the same N articles through the same stages in W processes with no queue and no database
   (bench/e2e_bound.py; start-up excluded), and ratio = throughput / bound.
 
@@ -71,10 +74,12 @@ from bench.e2e_report import record
 REPO = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
+CPU_PARTS = ("watcher", "worker", "postgres", "redis")
 KEYS = (
     "throughput", "bound", "ratio", "latency_p50", "latency_p95", "latency_p99", "worker_rss_mb",
     "worker_rss_mb_largest_process", "worker_pss_mb", "db_mb_per_1000", "seconds", "bound_seconds",
     "duplicates", "events", "failed", *(f"median_{stage}" for stage in STAGES),
+    *(f"cpu_ms_per_article_{part}" for part in CPU_PARTS),
 )  # fmt: skip
 
 
@@ -171,6 +176,7 @@ def one_run(args: argparse.Namespace, root: Path) -> dict[str, Any]:
         "events": int(events),
         "failed": sum(n for s, n in drop["statuses"].items() if s != "done"),
         "preload_seconds": loaded,
+        **{f"cpu_ms_per_article_{k}": v * 1000 / args.articles for k, v in drop["cpu"].items()},
     }
     if not args.no_bound:
         result |= measure_bound(bound_input, args.workers)

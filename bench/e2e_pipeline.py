@@ -122,6 +122,30 @@ class MemoryPeak:
             count += 1
 
 
+def _family_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its living descendants."""
+    total = 0.0
+    with contextlib.suppress(psutil.NoSuchProcess):
+        root = psutil.Process(pid)
+        for process in (root, *root.children(recursive=True)):
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                times = process.cpu_times()
+                total += times.user + times.system
+    return total
+
+
+def _servers_cpu() -> dict[str, float]:
+    """CPU seconds of the machine's PostgreSQL and Redis server processes (all of them: on a shared
+    machine, others' work on the same servers counts too)."""
+    found = {"postgres": 0.0, "redis": 0.0}
+    for process in psutil.process_iter(["name", "cpu_times"]):
+        name, times = process.info["name"] or "", process.info["cpu_times"]
+        key = "postgres" if name.startswith("postgres") else "redis" if name.startswith("redis") else None
+        if key and times is not None:
+            found[key] += times.user + times.system
+    return found
+
+
 class Pipeline:
     """The watcher and a worker of `workers` processes, on an inbox under `root`."""
 
@@ -229,6 +253,15 @@ class Pipeline:
             ).fetchall()
         return [(str(row[0]), tuple(float(x) for x in row[1:])) for row in rows]
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds so far of the watcher, the worker (its pool included) and the servers. A pool
+        process's time is counted while it lives: Celery keeps them for the whole run."""
+        return {
+            "watcher": _family_cpu(self.processes[0].pid),
+            "worker": _family_cpu(self.processes[1].pid),
+            **_servers_cpu(),
+        }
+
     def staged(self, name: str) -> Path:
         """Where a file waits to be dropped: a hidden name in the inbox, renamed to `name` to drop it (the
         README's safe way); with `move_in`, a folder beside the inbox, moved into it."""
@@ -240,11 +273,13 @@ class Pipeline:
         os.replace(written, staged)
         count = sum(1 for line in staged.open(encoding="utf-8") if line.strip())
         after = last_document_id(self.db_url)
+        cpu_before = self.cpu_seconds()
         dropped = time.time()
         os.replace(staged, self.inbox / written.name)
         counts = self.wait_final(after, count, timeout)
+        cpu = {k: v - cpu_before[k] for k, v in self.cpu_seconds().items()}
         latencies = [at - dropped for _, at in self.finished(after)]
-        return {"seconds": max(latencies), "latencies": latencies, "statuses": counts}
+        return {"seconds": max(latencies), "latencies": latencies, "statuses": counts, "cpu": cpu}
 
     def drop_at_rate(
         self, records: list[dict[str, Any]], rate: float, timeout: float
