@@ -122,14 +122,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def preload(url: str, count: int) -> float:
-    """Store `count` articles in bulk (bench/dedupe_scale.py's way); seconds."""
-    from bench.dedupe_scale import grow
+    """Store `count` articles in bulk (bench/dedupe_scale.py's way), under one file row; seconds."""
+    from sqlalchemy import insert
 
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            "INSERT INTO inbox_files (id, name, path, sha256, size_bytes, status) "
-            "VALUES (1, 'preloaded', '/preloaded', repeat('0', 64), 1, 'processed')"
+    from bench.dedupe_scale import grow
+    from db.models import InboxFile
+    from db.session import Database
+
+    database = Database(url.replace("postgresql://", "postgresql+psycopg://"), pool_size=1)
+    with database.session() as session:
+        session.execute(
+            insert(InboxFile).values(
+                id=1, name="preloaded", path="/preloaded", sha256="0" * 64, size_bytes=1, status="processed"
+            )
         )
+    database.dispose()
+    with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("SELECT setval('inbox_files_id_seq', 1)")
     return grow(url, count)
 
