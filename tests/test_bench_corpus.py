@@ -66,7 +66,8 @@ def test_corpus_originals_are_not_near_duplicates_of_each_other() -> None:
         estimate(found[i], found[j]) >= SIMILAR for i in range(len(found)) for j in range(i + 1, len(found))
     )
     assert similar == 0
-    assert all(len(text.split()) >= 150 for text in originals)
+    lengths = [len(text.split()) for text in originals]
+    assert min(lengths) >= 120 and sum(lengths) / len(lengths) >= 200
 
 
 def test_corpus_varies_its_articles_openings() -> None:
