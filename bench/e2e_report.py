@@ -64,7 +64,9 @@ def table(summary: dict[str, Any], command: list[str]) -> str:
         else "drop-to-done of the JSONL's documents"
     )
     lines = [
-        f"### {summary['articles']:,} articles, {summary['workers']} workers: {host['date']}, "
+        f"### {summary['articles']:,} {summary['corpus']} articles"
+        + (f" on {summary['stored']:,} stored" if summary["stored"] else "")
+        + f", {summary['workers']} workers: {host['date']}, "
         f"commit {host['commit']}",
         "",
         "```",
