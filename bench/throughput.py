@@ -1,4 +1,9 @@
-"""Drop → done throughput of the whole backbone (watcher, worker, PostgreSQL, Redis).
+"""Drop → done throughput of the whole backbone (watcher, worker, PostgreSQL, Redis): the dedupe-heavy
+templated load.
+
+Its articles are one 40-word template with a number and a city changed, so all but the first of each
+are near duplicates (999 of 1,000) and extraction hardly runs: it measures the backbone and the dedupe
+stage, not Marsad on real work. For that, see bench/e2e.py (real articles, against the in-process bound).
 
 Runs `marsad watch` and `marsad worker` as real processes against the PostgreSQL and Redis given by
 BENCH_PG_URL / BENCH_REDIS_URL (default: the local servers), drops N short articles as one JSONL file
