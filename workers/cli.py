@@ -10,7 +10,7 @@ import sys
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -606,52 +606,77 @@ class ListFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    GEOJSON = "geojson"
+
+
+# The filters `marsad events` and `marsad report` share.
+Since = Annotated[
+    str | None, typer.Option("--since", metavar="DATE", help="Only events on or after this day (YYYY-MM-DD).")
+]
+Until = Annotated[
+    str | None,
+    typer.Option("--until", metavar="DATE", help="Only events on or before this day (YYYY-MM-DD)."),
+]
+Types = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        metavar="TYPE",
+        help="Only this PLOVER type (CONSULT, ASSAULT, ...; any case): repeat it, or separate by commas.",
+    ),
+]
+Actor = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        metavar="CODE|NAME",
+        help="Only events with this actor or recipient: a state or organisation code (RUS, NATO, UNK) "
+        "or a name in English or Arabic (Russia, الناتو).",
+    ),
+]
+Country = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        metavar="CODE|NAME",
+        help="Only events located in this country: an ISO alpha-3 code (SYR) or a name in English or "
+        "Arabic (Syria, سوريا).",
+    ),
+]
+
+
+def _stored_events(read: Callable[[Any], Any]) -> Any:
+    """`read(database)` on the configured database, its schema checked; the services closed after."""
+    from db.session import Database
+
+    settings = _settings()
+    services = _services(settings)
+    try:
+        _ensure_schema(services.database_url)
+        return read(Database(services.database_url, pool_size=1))
+    finally:
+        services.close()
 
 
 @app.command()
 def events(
-    since: Annotated[
-        str | None,
-        typer.Option("--since", metavar="DATE", help="Only events on or after this day (YYYY-MM-DD)."),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option("--until", metavar="DATE", help="Only events on or before this day (YYYY-MM-DD)."),
-    ] = None,
-    types: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--type",
-            metavar="TYPE",
-            help="Only this PLOVER type (CONSULT, ASSAULT, ...; any case): repeat it, or separate by commas.",
-        ),
-    ] = None,
-    actor: Annotated[
-        str | None,
-        typer.Option(
-            "--actor",
-            metavar="CODE|NAME",
-            help="Only events with this actor or recipient: a state or organisation code (RUS, NATO, UNK) "
-            "or a name in English or Arabic (Russia, الناتو).",
-        ),
-    ] = None,
-    country: Annotated[
-        str | None,
-        typer.Option(
-            "--country",
-            metavar="CODE|NAME",
-            help="Only events located in this country: an ISO alpha-3 code (SYR) or a name in English or "
-            "Arabic (Syria, سوريا).",
-        ),
-    ] = None,
+    since: Since = None,
+    until: Until = None,
+    types: Types = None,
+    actor: Actor = None,
+    country: Country = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="Events to list, newest first.")] = 50,
     output: Annotated[
         ListFormat,
-        typer.Option("--format", help="table: for reading; json: one array of objects; csv: with a header."),
+        typer.Option(
+            "--format",
+            help="table: for reading; json: one array of objects; csv: with a header; geojson: a "
+            "FeatureCollection of the events with coordinates (QGIS, kepler.gl).",
+        ),
     ] = ListFormat.TABLE,
 ) -> None:
     """Stored events, one row per real-world event (v_events), newest event date first."""
-    from db.session import Database
+    from workers.atlas import events_geojson
     from workers.events_query import (
         EventFilters,
         event_types,
@@ -668,25 +693,55 @@ def events(
         types=event_types(types or []),
         actor=actor,
         country=country,
+        located=output is ListFormat.GEOJSON,
         limit=limit,
     )
-    settings = _settings()
-    services = _services(settings)
-    try:
-        _ensure_schema(services.database_url)
-        found = list_events(Database(services.database_url, pool_size=1), filters)
-    finally:
-        services.close()
+    found = _stored_events(lambda database: list_events(database, filters))
     if output is ListFormat.JSON:
         print(events_json(found))
         return
     if output is ListFormat.CSV:
         write_events_csv(found, sys.stdout)
         return
+    if output is ListFormat.GEOJSON:
+        print(events_geojson(found))
+        return
     if not found:
         console.print("no events match")
         return
     console.print(events_table(found, console.width))
+
+
+@app.command()
+def report(
+    since: Since = None,
+    until: Until = None,
+    types: Types = None,
+    actor: Actor = None,
+    country: Country = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The HTML file to write (replaced if it exists).")
+    ] = Path("report.html"),
+) -> None:
+    """An HTML report of the stored events that pass the filters, all of them, in one file that needs no
+    network: a map, events a day, top dyads and actors, a table to sort and filter, and coverage."""
+    from workers.atlas import write_report
+    from workers.events_query import EventFilters, event_types, parse_day
+
+    filters = EventFilters(
+        since=parse_day(since, "--since"),
+        until=parse_day(until, "--until"),
+        types=event_types(types or []),
+        actor=actor,
+        country=country,
+        limit=None,
+    )
+    written = _stored_events(lambda database: write_report(database, filters, output))
+    console.print(
+        f"wrote {escape(str(written.path))}: {written.events:,} events, {written.located:,} of them on the "
+        f"map; {written.size_bytes / 1e6:.1f} MB",
+        highlight=False,
+    )
 
 
 @app.command("eval")

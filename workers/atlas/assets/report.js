@@ -1,0 +1,182 @@
+// Marsad events report: draws the charts (Vega-Lite specs, through the vega-embed inlined above) and the
+// events table, sortable and filterable. Everything it needs is in this page: it makes no request.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("marsad-data").textContent);
+  const charts = JSON.parse(document.getElementById("marsad-charts").textContent);
+  const quadNames = Object.fromEntries(data.quads.map((q) => [q.quad, q.name]));
+  const quadColours = Object.fromEntries(data.quads.map((q) => [q.quad, q.colour]));
+
+  // Arabic letters folded as the extractor folds them (no diacritics or tatweel; one alef, yeh, heh), so
+  // that typing سورية finds سوريا's row only when it should, and أ finds ا.
+  function fold(text) {
+    return text
+      .toLowerCase()
+      .replace(/[\u064B-\u0652\u0640]/g, "")
+      .replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627")
+      .replace(/\u0649/g, "\u064A")
+      .replace(/\u0629/g, "\u0647");
+  }
+
+  function side(codes, names) {
+    if (!codes || !codes.length) return "";
+    return names ? `${codes.join(", ")} (${names})` : codes.join(", ");
+  }
+
+  function shownDate(e) {
+    if (!e.date || e.precision === "unknown") return "undated";
+    if (e.precision === "month") return `${e.date.slice(0, 7)} (month)`;
+    if (e.precision === "year") return `${e.date.slice(0, 4)} (year)`;
+    return e.date;
+  }
+
+  const events = data.rows.map((row) => {
+    const e = {};
+    data.columns.forEach((column, i) => { e[column] = row[i]; });
+    e.quad_class = e.quad;
+    e.quad = quadNames[e.quad_class];
+    const recipients = side(e.recipient_codes, e.recipient_names);
+    e.who = side(e.actor_codes, e.actor_names) + (recipients ? ` → ${recipients}` : "");
+    e.date_shown = shownDate(e);
+    e.place = [e.location, e.country ? `(${e.country})` : ""].filter(Boolean).join(" ");
+    e.outlets_shown = e.outlets.length ? e.outlets.join(", ") : `${e.sources}`;
+    e.search = fold([e.date_shown, e.type, e.mode || "", e.quad, e.who, e.place, e.outlets.join(" "),
+      e.evidence || "", e.urls.join(" ")].join(" \u0001 "));
+    return e;
+  });
+
+  // -- charts ----------------------------------------------------------------------------------------
+  window.marsadViews = {};
+  const drawn = Object.entries(charts).map(([name, spec]) => {
+    // Altair keeps inline data in `datasets` too: the events join them, by name.
+    if (name === "map") spec.datasets = { ...spec.datasets, [data.events_data]: events };
+    const options = { actions: false, renderer: name === "map" ? "canvas" : "svg" };
+    return vegaEmbed(`#chart-${name}`, spec, options).then((result) => {
+      window.marsadViews[name] = result.view;
+    });
+  });
+
+  // -- the table -------------------------------------------------------------------------------------
+  const PAGE = 200;
+  const body = document.querySelector("#events tbody");
+  const filter = document.getElementById("filter");
+  const quadFilter = document.getElementById("quad-filter");
+  const shown = document.getElementById("shown");
+  const more = document.getElementById("more");
+  let sortKey = "date";
+  let sortDir = -1;
+  let matching = events;
+  let limit = PAGE;
+
+  const DESCENDING_FIRST = new Set(["date", "mentions", "articles", "sources"]); // newest, most first
+  const keys = {
+    date: (e) => (e.date && e.precision !== "unknown" ? e.date : null),
+    type: (e) => e.type,
+    who: (e) => e.who,
+    place: (e) => e.place || null,
+    mentions: (e) => e.mentions,
+    articles: (e) => e.articles,
+    sources: (e) => e.sources,
+  };
+
+  function compare(a, b) {
+    const x = keys[sortKey](a);
+    const y = keys[sortKey](b);
+    if (x === y) return b.id - a.id;
+    if (x === null) return 1; // empty last, whichever the direction
+    if (y === null) return -1;
+    return (x < y ? -1 : 1) * sortDir;
+  }
+
+  function cell(row, text, className) {
+    const td = document.createElement("td");
+    if (className) td.className = className;
+    if (text !== undefined) td.textContent = text;
+    row.appendChild(td);
+    return td;
+  }
+
+  function sub(parent, text) {
+    const span = document.createElement("span");
+    span.className = "sub";
+    span.textContent = text;
+    parent.appendChild(span);
+  }
+
+  function link(parent, url) {
+    // Only web addresses become links: a URL from a feed is not trusted to be one.
+    if (/^https?:\/\//i.test(url)) {
+      const a = document.createElement("a");
+      a.href = url;
+      a.textContent = url;
+      a.title = url;
+      a.rel = "noopener noreferrer";
+      a.target = "_blank";
+      parent.appendChild(a);
+    } else {
+      sub(parent, url);
+    }
+  }
+
+  function render() {
+    const rows = document.createDocumentFragment();
+    for (const e of matching.slice(0, limit)) {
+      const tr = document.createElement("tr");
+      tr.dataset.id = e.id;
+      cell(tr, e.date_shown, "date");
+      const type = cell(tr, undefined, "type");
+      const dot = document.createElement("i");
+      dot.className = "quad";
+      dot.style.background = quadColours[e.quad_class];
+      dot.title = e.quad;
+      type.append(dot, e.type);
+      if (e.mode) sub(type, e.mode);
+      cell(tr, e.who).dir = "auto";
+      cell(tr, e.place);
+      cell(tr, e.mentions, "n");
+      cell(tr, e.articles, "n");
+      const outlets = cell(tr, e.sources, "n");
+      if (e.outlets.length) sub(outlets, e.outlets.join(", "));
+      const evidence = cell(tr, e.evidence || "", "evidence");
+      evidence.dir = "auto";
+      evidence.lang = "ar";
+      const sources = cell(tr);
+      for (const url of e.urls) link(sources, url);
+      rows.appendChild(tr);
+    }
+    body.replaceChildren(rows);
+    const count = matching.length.toLocaleString("en");
+    const all = events.length.toLocaleString("en");
+    const first = Math.min(limit, matching.length).toLocaleString("en");
+    shown.textContent = matching.length === events.length
+      ? `${first} of ${all} events shown`
+      : `${first} of ${count} matching events shown (${all} in all)`;
+    more.hidden = matching.length <= limit;
+  }
+
+  function update() {
+    const words = fold(filter.value).split(/\s+/).filter(Boolean);
+    const quad = Number(quadFilter.value);
+    matching = events.filter((e) => (!quad || e.quad_class === quad) && words.every((w) => e.search.includes(w)));
+    matching.sort(compare);
+    limit = PAGE;
+    render();
+  }
+
+  document.querySelectorAll("#events th button").forEach((button) => {
+    button.addEventListener("click", () => {
+      const key = button.dataset.key;
+      sortDir = key === sortKey ? -sortDir : (DESCENDING_FIRST.has(key) ? -1 : 1);
+      sortKey = key;
+      document.querySelectorAll("#events th button").forEach((b) => b.removeAttribute("aria-sort"));
+      button.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+      update();
+    });
+  });
+  filter.addEventListener("input", update);
+  quadFilter.addEventListener("change", update);
+  more.addEventListener("click", () => { limit += PAGE; render(); });
+  update();
+
+  window.marsadReady = Promise.all(drawn).then(() => performance.now());
+})();
