@@ -21,6 +21,14 @@ __all__ = ["EVENTS_DATA", "actors_chart", "dyads_chart", "map_chart", "timeline_
 EVENTS_DATA = "events"  # the name of the data set the page fills with every event
 WIDTH = 1000
 DETAIL_DAYS = 120  # the most days the timeline shows a bar for at once
+MIN_DAYS = 21  # the fewest it spreads its bars over
+
+
+def _count_axis(most: int) -> alt.Axis:
+    """An axis of counts of events: whole numbers only (Vega would tick 0.5 up to 2)."""
+    return alt.Axis(format="d", tickMinStep=1, tickCount=max(1, min(most, 8)))
+
+
 _FONT = "system-ui, 'Noto Sans Arabic', 'DejaVu Sans', sans-serif"
 
 
@@ -92,7 +100,7 @@ def map_chart(
         .transform_calculate(placed="datum.placed || 0", country="datum.properties.name")
         .encode(
             color=alt.Color(
-                "placed:Q", scale=alt.Scale(range=["#eceff1", "#90a4ae"], domainMin=0), legend=None
+                "placed:Q", scale=alt.Scale(range=["#eceff1", "#b0bec5"], domainMin=0), legend=None
             ),
             tooltip=[alt.Tooltip("country:N"), alt.Tooltip("placed:Q", title="events placed here")],
         )
@@ -136,7 +144,13 @@ def timeline_chart(found: Timeline) -> dict[str, Any]:
     overview of every week, where dragging picks the days shown."""
     rows = [{"day": day.isoformat(), "quad": quad, "events": n} for day, quad, n in found.days]
     first, last = found.days[0][0], found.days[-1][0]
-    daily = _with_quad_order(alt.Chart(alt.InlineData(values=rows))).mark_bar(clip=True)
+    totals: dict[date, int] = {}
+    for day, _, n in found.days:
+        totals[day] = totals.get(day, 0) + n
+    axis_y = _count_axis(max(totals.values()))
+    daily = _with_quad_order(alt.Chart(alt.InlineData(values=rows))).mark_bar(
+        clip=True, width=alt.RelativeBandSize(0.85)
+    )
     tooltip = [
         alt.Tooltip("yearmonthdate(day):T", title="day", format="%Y-%m-%d"),
         alt.Tooltip("quad:N", title="quad class"),
@@ -144,14 +158,17 @@ def timeline_chart(found: Timeline) -> dict[str, Any]:
     ]
     axis = alt.Axis(format="%e %b %Y", labelAngle=0, labelOverlap=True)
     if (last - first).days < DETAIL_DAYS:
-        x = alt.X("yearmonthdate(day):T", title=None, axis=axis)
-        return _spec(_daily(daily, x, tooltip).properties(width=WIDTH, height=220))
+        # at least MIN_DAYS days wide, so that a day's bar is not the width of the chart
+        start = min(first, last - timedelta(days=MIN_DAYS - 1))
+        domain = [_datetime(start), _datetime(last + timedelta(days=1))]
+        x = alt.X("yearmonthdate(day):T", title=None, axis=axis, scale=alt.Scale(domain=domain))
+        return _spec(_daily(daily, x, axis_y, tooltip).properties(width=WIDTH, height=220))
     start, end = last - timedelta(days=DETAIL_DAYS - 1), last + timedelta(days=1)
     window = alt.selection_interval(
         name="days", encodings=["x"], value={"x": [_datetime(start), _datetime(end)]}
     )
     x = alt.X("yearmonthdate(day):T", title=None, axis=axis, scale=alt.Scale(domain=window))
-    detail = _daily(daily, x, tooltip).properties(width=WIDTH, height=220)
+    detail = _daily(daily, x, axis_y, tooltip).properties(width=WIDTH, height=220)
     overview = (
         _with_quad_order(alt.Chart(alt.InlineData(values=rows)))
         .mark_bar()
@@ -167,10 +184,10 @@ def timeline_chart(found: Timeline) -> dict[str, Any]:
     return _spec(alt.vconcat(detail, overview, spacing=8))
 
 
-def _daily(chart: alt.Chart, x: alt.X, tooltip: list[alt.Tooltip]) -> alt.Chart:
+def _daily(chart: alt.Chart, x: alt.X, axis: alt.Axis, tooltip: list[alt.Tooltip]) -> alt.Chart:
     return chart.encode(
         x=x,
-        y=alt.Y("sum(events):Q", title="events a day"),
+        y=alt.Y("sum(events):Q", title="events a day", axis=axis),
         color=_quad_colour(),
         order=_quad_order(),
         tooltip=tooltip,
@@ -190,7 +207,7 @@ def _bars(tallies: Sequence[Tally], axis_title: str) -> dict[str, Any]:
             y=alt.Y(
                 "label:N", sort=[tally.label for tally in tallies], title=None, axis=alt.Axis(labelLimit=220)
             ),
-            x=alt.X("sum(events):Q", title=axis_title),
+            x=alt.X("sum(events):Q", title=axis_title, axis=_count_axis(max(t.total for t in tallies))),
             color=_quad_colour(),
             order=_quad_order(),
             tooltip=[

@@ -20,7 +20,8 @@
 
   function side(codes, names) {
     if (!codes || !codes.length) return "";
-    return names ? `${codes.join(", ")} (${names})` : codes.join(", ");
+    const shown = codes.join(", ");
+    return names && names !== codes.join("; ") ? `${shown} (${names})` : shown;
   }
 
   function shownDate(e) {
