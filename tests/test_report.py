@@ -37,6 +37,7 @@ NO_CHROMIUM = "no chromium binary (Debian: apt-get install chromium; .ci/run ins
 @dataclass
 class Report:
     corpus: str
+    settings: Settings
     path: Path
     stdout: str
     events: list[dict[str, Any]]
@@ -123,7 +124,7 @@ def report(
     path = root / "report.html"
     result = marsad(settings, "report", "-o", str(path))
     events = list_events(database, EventFilters(limit=None))
-    yield Report(corpus, path, result.stdout, events, database)
+    yield Report(corpus, settings, path, result.stdout, events, database)
     database.dispose()
 
 
@@ -290,3 +291,13 @@ def test_report_filter_folds_arabic_spelling(report: Report, browser: Chromium) 
         assert _rows(browser)
     finally:
         browser.evaluate("(f => { f.value = ''; f.dispatchEvent(new Event('input')); })(filter)")
+
+
+@TEAM
+def test_events_geojson_limit_counts_events_with_coordinates(report: Report) -> None:
+    # Before 15 March the newest events (the call on the 14th, the accusation on the 13th) have no place:
+    # --limit 1 gives the newest one with coordinates, the air strike on Idlib.
+    result = marsad(report.settings, "events", "--format", "geojson", "--until", "2024-03-14", "--limit", "1")
+    (feature,) = json.loads(result.stdout)["features"]
+    assert feature["properties"]["type"] == "ASSAULT"
+    assert feature["geometry"]["coordinates"] == [pytest.approx(36.6, abs=0.1), pytest.approx(35.9, abs=0.1)]

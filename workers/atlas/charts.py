@@ -132,8 +132,10 @@ def map_chart(
         )
     )
     frame = _frame(points)
+    if frame is None:  # no event has coordinates: the outlines alone (a mark layer with no data would warn)
+        return _spec(outlines.project(type="equalEarth").properties(width=WIDTH, height=520))
     chart = alt.layer(outlines, marks).resolve_scale(color="independent")  # shade and quad are two scales
-    chart = chart.project(type="equalEarth", fit=frame if frame else alt.Undefined)
+    chart = chart.project(type="equalEarth", fit=frame)
     chart = chart.properties(width=WIDTH, height=520)
     return _spec(chart)
 
