@@ -5,6 +5,7 @@ set named `events`, shared with the table) and vega-embed draws them, with no re
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
@@ -76,6 +77,13 @@ def _frame(points: Sequence[tuple[float, float]]) -> dict[str, Any] | None:
     return {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": corners}}
 
 
+def _largest_mark(marks: int) -> float:
+    """The area in pixels of the map's largest mark: smaller as marks crowd (900 for 50 marks or fewer,
+    100 from about 4,000)."""
+    crowding: float = math.sqrt(50 / max(marks, 1))
+    return max(100.0, min(900.0, 900.0 * crowding))
+
+
 def _steps(most: int) -> list[int]:
     """Round numbers of articles up to `most`, for the size legend: 1, 2, 5, 10, 20, 50, ..."""
     steps = [n * 10**power for power in range(7) for n in (1, 2, 5)]
@@ -112,7 +120,7 @@ def map_chart(
             latitude="lat:Q",
             size=alt.Size(
                 "articles:Q",
-                scale=alt.Scale(type="sqrt", domainMin=0, range=[0, 900]),
+                scale=alt.Scale(type="sqrt", domainMin=0, range=[0, _largest_mark(len(points))]),
                 legend=alt.Legend(
                     title="articles", orient="bottom-left", values=_steps(most_articles), format="d"
                 ),

@@ -177,7 +177,7 @@ window.marsadReady = (async function () {
       const evidence = cell(tr, e.evidence || "", "evidence");
       evidence.dir = "auto";
       evidence.lang = "ar";
-      const sources = cell(tr);
+      const sources = cell(tr, undefined, "sources");
       for (const url of e.urls) link(sources, url);
       rows.appendChild(tr);
     }
