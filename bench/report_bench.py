@@ -125,6 +125,28 @@ def build(libpq: str, page: Path) -> float:
     return time.perf_counter() - began
 
 
+def phases(libpq: str) -> str:
+    """Where a build's time goes, timed in this process (after the command's runs: imports are warm)."""
+    from workers.atlas import _names
+    from workers.atlas.page import render_page, vega_bundle
+    from workers.atlas.query import report_data
+    from workers.events_query import EventFilters
+
+    database = Database(libpq.replace("postgresql://", "postgresql+psycopg://"), pool_size=1)
+    began = time.perf_counter()
+    data = report_data(database, EventFilters(limit=None))
+    queried = time.perf_counter()
+    vega_bundle()
+    bundled = time.perf_counter()
+    render_page(data, _names())
+    rendered = time.perf_counter()
+    database.dispose()
+    return (
+        f"queries {queried - began:.2f} s, vl-convert's JavaScript bundle {bundled - queried:.2f} s, "
+        f"charts and page {rendered - bundled:.2f} s"
+    )
+
+
 def open_page(page: Path) -> tuple[float, float, float, int, list[tuple[str, float]]]:
     """(seconds from navigation to marsadReady by this process's clock, the page's own performance.now()
     then in seconds, seconds to filter the table, rows after filtering, the page's performance marks) in
@@ -173,6 +195,7 @@ def main() -> None:
         print(f"evidence: {evidence}", flush=True)
         builds = [build(libpq, page) for _ in range(args.runs)]
         size = page.stat().st_size
+        split = phases(libpq)
         opened = [open_page(page) for _ in range(args.runs)]
         print(f"page: {size / 1e6:.2f} MB ({page})")
         print("in the page (ms from navigation start, last run): " + ", ".join(
@@ -180,7 +203,7 @@ def main() -> None:
         ready = [o[0] for o in opened]
         own = statistics.median(o[1] for o in opened)
         print(f"build (marsad report, a new process): {', '.join(f'{b:.2f} s' for b in builds)}; "
-              f"median {statistics.median(builds):.2f} s")  # fmt: skip
+              f"median {statistics.median(builds):.2f} s; in process: {split}")  # fmt: skip
         shown = ", ".join(f"{r:.2f} s" for r in ready)
         print(f"interactive (navigate → charts drawn and table filled): {shown}; "
               f"median {statistics.median(ready):.2f} s (the page's clock: median {own:.2f} s)")  # fmt: skip
