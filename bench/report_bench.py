@@ -127,7 +127,7 @@ def build(libpq: str, page: Path) -> float:
 
 def phases(libpq: str) -> str:
     """Where a build's time goes, timed in this process (after the command's runs: imports are warm)."""
-    from workers.atlas import _names
+    from workers.atlas import code_names_shown
     from workers.atlas.page import render_page, vega_bundle
     from workers.atlas.query import report_data
     from workers.events_query import EventFilters
@@ -138,7 +138,7 @@ def phases(libpq: str) -> str:
     queried = time.perf_counter()
     vega_bundle()
     bundled = time.perf_counter()
-    render_page(data, _names())
+    render_page(data, code_names_shown())
     rendered = time.perf_counter()
     database.dispose()
     return (

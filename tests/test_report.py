@@ -308,3 +308,22 @@ def test_events_geojson_limit_counts_events_with_coordinates(report: Report) -> 
     (feature,) = json.loads(result.stdout)["features"]
     assert feature["properties"]["type"] == "ASSAULT"
     assert feature["geometry"]["coordinates"] == [pytest.approx(36.6, abs=0.1), pytest.approx(35.9, abs=0.1)]
+
+
+@TEAM
+def test_report_takes_the_filters_of_marsad_events(report: Report, tmp_path: Path) -> None:
+    path = tmp_path / "jordan.html"
+    marsad(report.settings, "report", "--country", "الأردن", "--type", "protest,request", "-o", str(path))
+    data = unpacked(parse(path).scripts["marsad-data"])
+    types = [row[data["columns"].index("type")] for row in data["rows"]]
+    assert types == ["PROTEST"]  # the request in the same article has no place
+
+
+@TEAM
+def test_report_refuses_a_bad_filter_with_a_message(report: Report, tmp_path: Path) -> None:
+    result = marsad(
+        report.settings, "report", "--since", "2024-13-01", "-o", str(tmp_path / "r.html"), check=False
+    )
+    assert result.returncode == 1
+    assert "--since '2024-13-01': not a date" in result.stderr
+    assert not (tmp_path / "r.html").exists()

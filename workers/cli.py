@@ -645,6 +645,26 @@ Country = Annotated[
 ]
 
 
+def _event_filters(
+    since: str | None,
+    until: str | None,
+    types: list[str] | None,
+    actor: str | None,
+    country: str | None,
+    **rest: Any,
+) -> Any:
+    from workers.events_query import EventFilters, event_types, parse_day
+
+    return EventFilters(
+        since=parse_day(since, "--since"),
+        until=parse_day(until, "--until"),
+        types=event_types(types or []),
+        actor=actor,
+        country=country,
+        **rest,
+    )
+
+
 def _stored_events(read: Callable[[Any], Any]) -> Any:
     """`read(database)` on the configured database, its schema checked; the services closed after."""
     from db.session import Database
@@ -677,25 +697,11 @@ def events(
 ) -> None:
     """Stored events, one row per real-world event (v_events), newest event date first."""
     from workers.atlas import events_geojson
-    from workers.events_query import (
-        EventFilters,
-        event_types,
-        events_json,
-        list_events,
-        parse_day,
-        write_events_csv,
-    )
+    from workers.events_query import events_json, list_events, write_events_csv
     from workers.events_table import events_table
 
-    filters = EventFilters(
-        since=parse_day(since, "--since"),
-        until=parse_day(until, "--until"),
-        types=event_types(types or []),
-        actor=actor,
-        country=country,
-        located=output is ListFormat.GEOJSON,
-        limit=limit,
-    )
+    located = output is ListFormat.GEOJSON
+    filters = _event_filters(since, until, types, actor, country, located=located, limit=limit)
     found = _stored_events(lambda database: list_events(database, filters))
     if output is ListFormat.JSON:
         print(events_json(found))
@@ -719,23 +725,20 @@ def report(
     types: Types = None,
     actor: Actor = None,
     country: Country = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="At most this many events, newest first (default: all)."),
+    ] = None,
     output: Annotated[
         Path, typer.Option("--output", "-o", help="The HTML file to write (replaced if it exists).")
     ] = Path("report.html"),
 ) -> None:
-    """An HTML report of the stored events that pass the filters, all of them, in one file that needs no
-    network: a map, events a day, top dyads and actors, a table to sort and filter, and coverage."""
+    """An HTML report of the stored events that pass the filters (all of them unless --limit), in one file
+    that needs no network: a map, events a day, top dyads and actors, a table to sort and filter, and
+    coverage."""
     from workers.atlas import write_report
-    from workers.events_query import EventFilters, event_types, parse_day
 
-    filters = EventFilters(
-        since=parse_day(since, "--since"),
-        until=parse_day(until, "--until"),
-        types=event_types(types or []),
-        actor=actor,
-        country=country,
-        limit=None,
-    )
+    filters = _event_filters(since, until, types, actor, country, limit=limit)
     written = _stored_events(lambda database: write_report(database, filters, output))
     console.print(
         f"wrote {escape(str(written.path))}: {written.events:,} events, {written.located:,} of them on the "

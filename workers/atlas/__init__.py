@@ -14,16 +14,15 @@ from pathlib import Path
 
 from db.session import Database
 from workers.atlas.geojson import events_geojson
-from workers.atlas.page import render_page
 from workers.atlas.query import report_data
 from workers.events_query import UNKNOWN_ACTOR, EventFilters
 from workers.extract.lexicon import code_names
 
-__all__ = ["ReportFile", "build_report", "events_geojson", "write_report"]
+__all__ = ["ReportFile", "build_report", "code_names_shown", "events_geojson", "write_report"]
 
 
 @lru_cache(maxsize=1)
-def _names() -> dict[str, str]:
+def code_names_shown() -> dict[str, str]:
     """The English name of every state and organisation code the lexicon knows."""
     return {**code_names(), UNKNOWN_ACTOR: "unnamed"}
 
@@ -32,9 +31,12 @@ def build_report(
     database: Database, filters: EventFilters, now: datetime | None = None
 ) -> tuple[str, int, int]:
     """(the page, events in it, events on its map) for the events that pass `filters` (all of them)."""
+    # Altair and vl-convert take a second to import: `marsad events --format geojson` does without.
+    from workers.atlas.page import render_page
+
     data = report_data(database, filters, now)
     located = sum(1 for e in data.events if e["latitude"] is not None and e["longitude"] is not None)
-    return render_page(data, _names()), len(data.events), located
+    return render_page(data, code_names_shown()), len(data.events), located
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ the outlets that carried each, and how much was read to find them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -66,9 +66,9 @@ class ReportData:
 
 
 def report_data(database: Database, filters: EventFilters, now: datetime | None = None) -> ReportData:
-    """Every event that passes `filters` (its limit is ignored: a report shows them all), the outlets of
-    each, and the store's coverage."""
-    events = list_events(database, replace(filters, limit=None))
+    """The events that pass `filters` (all of them when its limit is None), the outlets of each, and the
+    store's coverage."""
+    events = list_events(database, filters)
     carriers: set[int] = set()
     with database.session() as session:
         outlets: dict[int, list[str]] = {}
