@@ -23,7 +23,8 @@ from tests.browser import Chromium, chromium_binary
 from tests.conftest import SHARED, marsad, truncate_all
 from tests.helpers import RecordingQueue
 from workers.atlas.charts import DETAIL_DAYS
-from workers.events_query import EventFilters, list_events
+from workers.atlas.query import report_data
+from workers.events_query import EventFilters
 from workers.ingest.inbox import Ingestor
 from workers.pipeline import run_documents
 from workers.settings import AfterProcessing, Settings
@@ -130,7 +131,7 @@ def report(
     assert len(outcome.done) == len(queue.sent) > 0
     path = root / "report.html"
     result = marsad(settings, "report", "-o", str(path))
-    events = list_events(database, EventFilters(limit=None))
+    events = list(report_data(database, EventFilters(limit=None)).events)  # v_events rows, with outlets
     yield Report(corpus, settings, path, result.stdout, events, database)
     database.dispose()
 
@@ -203,6 +204,39 @@ def test_report_timeline_has_a_bar_for_each_day_and_quad_class(report: Report, b
     bars = browser.evaluate(f"{COUNT_MARKS}(marsadViews.timeline, 'rect')")
     # over a longer span the overview of weeks below adds bars of its own
     assert bars == len(shown) if (last - min(e["event_date"] for e in dated)).days < DETAIL_DAYS else bars > 0
+
+
+# Where the first mark of the map is on the screen, and the event it stands for.
+FIRST_MARK = """
+(() => {
+  document.getElementById("chart-map").scrollIntoView();
+  const view = marsadViews.map;
+  let mark = null;
+  const walk = (node) => {
+    if (!mark && node.marktype === "symbol" && /(^|_)marks$/.test(node.name || "")) mark = node.items[0];
+    for (const item of node.items || []) walk(item);
+  };
+  walk(view.scenegraph().root);
+  const [left, top] = view.origin();
+  const canvas = view.container().querySelector("canvas").getBoundingClientRect();
+  return {x: canvas.left + left + mark.x, y: canvas.top + top + mark.y, id: mark.datum.id};
+})()
+"""
+
+
+def test_report_map_mark_tells_its_event_on_hover(report: Report, browser: Chromium) -> None:
+    mark = browser.evaluate(FIRST_MARK)
+    browser.call("Input.dispatchMouseEvent", type="mouseMoved", x=mark["x"], y=mark["y"])
+    shown = browser.evaluate(
+        "new Promise(r => setTimeout(() => r(document.getElementById('vg-tooltip-element').innerText), 300))"
+    )
+    event = next(e for e in report.events if e["event_id"] == mark["id"])
+    said = " ".join(shown.split())
+    assert f"type {event['type']}" in said
+    assert f"date {event['event_date'] or 'undated'}" in said
+    assert ",".join(event["actor_codes"]) in said.replace(", ", ",")
+    assert f"outlets {', '.join(event['outlets']) or event['num_sources']}" in said
+    browser.evaluate("window.scrollTo(0, 0)")
 
 
 def _rows(browser: Chromium) -> list[str]:
