@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from datasketch import LeanMinHash
 from sqlalchemy import and_, bindparam, delete, exists, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -47,7 +46,7 @@ from db.models import Article, ArticleBand, ArticleDuplicate
 from workers.clean import PublishedSource
 from workers.dedupe.decision import decide, may_link, passage
 from workers.dedupe.facts import FactComparison, StoryFacts, compare_facts, story_facts
-from workers.dedupe.minhash import band_hashes, estimate, from_bytes
+from workers.dedupe.minhash import Signature, band_hashes, estimate, from_bytes
 from workers.status import DuplicateMethod
 
 __all__ = ["ArticleKey", "DuplicateVerdict", "Published", "deduplicate", "trusted_publication"]
@@ -79,9 +78,9 @@ class ArticleKey:
 
     article_id: int
     text_hash: str
-    minhash: LeanMinHash | None
+    minhash: Signature | None
     published: Published | None = None
-    lead: LeanMinHash | None = None
+    lead: Signature | None = None
 
 
 @dataclass(frozen=True)
