@@ -420,6 +420,14 @@ def _specificity(location: dict[str, Any] | None) -> int:
     return 2 if location.get("geonameid") else 1
 
 
+# The columns `refresh_events` computes: what `_best` gives, and the counts.
+_SHOWN = (
+    "mode", "score", "actors", "recipients", "context", "lexicon_version", "evidence", "event_date",
+    "date_precision", "location_name", "location_country", "latitude", "longitude", "geonameid",
+    "num_mentions", "num_articles", "num_sources", "first_seen", "last_seen", "source_urls",
+)  # fmt: skip
+
+
 def _best(reports: list[tuple[int, float, str, dict[str, Any], str]]) -> dict[str, Any]:
     """The row an event shows, from its reports (mention id, confidence, lexicon version, details,
     sentence): the most precise trustworthy date, the most specific place, the most confident report's
@@ -467,9 +475,16 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
         return
     # Lock the rows (in id order; NO KEY UPDATE, so inserting mentions that refer to them never waits):
     # a concurrent refresh of the same events waits, then sees our mentions.
-    session.execute(
-        select(EventRow.id).where(EventRow.id.in_(ids)).order_by(EventRow.id).with_for_update(key_share=True)
-    )
+    # The rows as they are now, read under the locks (a Core select of the shown columns: no ORM objects).
+    current = {
+        row.id: row
+        for row in session.execute(
+            select(_EVENTS.c.id, *(_EVENTS.c[name] for name in _SHOWN))
+            .where(_EVENTS.c.id.in_(ids))
+            .order_by(_EVENTS.c.id)
+            .with_for_update(key_share=True)
+        )
+    }
     counts = {row.event_id: row for row in session.execute(_COUNTS, {"ids": ids})}
     orphans = [event_id for event_id in ids if event_id not in counts]
     if orphans:
@@ -488,10 +503,6 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
         reports.setdefault(mention.event_id, []).append(
             (mention.id, mention.confidence, mention.lexicon_version, mention.details, mention.sentence)
         )
-    current = {
-        row.id: row
-        for row in session.execute(select(EventRow).where(EventRow.id.in_(list(counts)))).scalars()
-    }
     changed: list[dict[str, Any]] = []
     for event_id, count in counts.items():
         wanted = _best(reports[event_id]) | {
