@@ -48,7 +48,7 @@ PARTS: list[tuple[str, tuple[str, ...]]] = [
     ("· · event rows recomputed (refresh_events)", ("refresh_events",)),
     ("claims, outcomes, retries around the steps", ("claim_attempts", "log_outcomes", "send_retries")),
     ("SQL: statements built, sent, results read", ("Session.execute", "Connection.execute")),
-    ("· of which psycopg waiting on the socket", ("Connection.wait",)),
+    ("· of which in psycopg (parameters converted, sent, answers parsed)", ("Connection.wait",)),
     ("Celery outside the task (messages, acks, events)", ()),
 ]
 STAGES = ("clean_document", "signature", "lead_signature", "story_facts", "extract_events")
