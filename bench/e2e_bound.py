@@ -33,9 +33,9 @@ from workers.extract.lexicon import default_lexicon
 from workers.extract.run import extract_input
 from workers.ingest.formats import Limits, parse_file
 from workers.settings import Settings
+from workers.warm import WARM_UP
 
 THRESHOLD: float = Settings.model_fields["dedupe_threshold"].default
-WARM_UP = "بغداد - استقبل وزير الخارجية العراقي في بغداد اليوم نظيره الأردني وبحث معه العلاقات الثنائية."
 _NO_FACTS = FactComparison((), ())
 
 

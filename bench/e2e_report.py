@@ -32,9 +32,11 @@ ROWS = [
     ("cpu_ms_per_article_worker", "CPU per article over the drop: worker and its pool (ms)", 2, ""),
     ("cpu_ms_per_article_postgres", "CPU per article over the drop: PostgreSQL (ms)", 2, ""),
     ("cpu_ms_per_article_redis", "CPU per article over the drop: Redis (ms)", 2, ""),
-    ("worker_rss_mb", "worker RSS, peak, summed over its processes (MB)", 0, "≤ 300"),
-    ("worker_rss_mb_largest_process", "worker RSS, largest one process (MB)", 0, ""),
-    ("worker_pss_mb", "worker PSS, peak, summed (MB)", 0, ""),
+    # RSS counts the pages a pool process shares with the main process once in each of them; PSS
+    # divides them among their sharers, so its sum is what the worker takes from the machine.
+    ("worker_pss_mb", "worker memory: PSS, peak, summed over its processes (MB)", 0, "≤ 300"),
+    ("worker_rss_mb_largest_process", "worker RSS, largest one process (MB)", 0, "≤ 300"),
+    ("worker_rss_mb", "worker RSS, peak, summed (shared pages counted in each process) (MB)", 0, ""),
     ("db_mb_per_1000", "database growth (MB per 1,000 articles)", 2, ""),
     ("seconds", "drop → last done (s)", 1, ""),
     ("duplicates", "articles linked as copies", 0, ""),

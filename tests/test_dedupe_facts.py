@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from workers.dedupe import _story_facts, _Text
 from workers.dedupe.decision import CONTAINED, SIMILAR, Decision, decide, passage
 from workers.dedupe.facts import FactKind, compare_facts, number_form, story_facts
 from workers.dedupe.minhash import similarity
@@ -306,3 +307,15 @@ def test_compare_facts_and_decide_take_well_under_a_millisecond_per_pair() -> No
     for _ in range(1000):
         decide(0.5, shared, compare_facts(first, second))
     assert (time.perf_counter() - started) / 1000 < 0.001
+
+
+def test_a_stored_articles_facts_are_read_once_and_again_when_its_text_changes() -> None:
+    def report(killed: int) -> _Text:
+        body = f"الموصل - قتل {killed} شخصا في انفجار سيارة مفخخة في سوق شعبي بالمدينة يوم الأحد."
+        return _Text(body, "انفجار في الموصل", body, None, None)
+
+    first = _story_facts(7, report(12))
+    assert _story_facts(7, report(12)) is first  # kept: not read again
+    reprocessed = _story_facts(7, report(15))  # the same article, cleaned anew to another text
+    assert (FactKind.NUMBER, "15") in reprocessed.named and (FactKind.NUMBER, "12") not in reprocessed.named
+    assert _story_facts(8, report(12)) is not first  # another article

@@ -22,6 +22,7 @@ from tests.conftest import SHARED, marsad
 from tests.dedupe_pairs import DOCS, vocabulary
 from tests.helpers import add_documents, all_done, decide_at_the_same_moment, wait_until
 from workers.extract import lexicon as lexicon_module
+from workers.extract import store
 from workers.pipeline import run_documents
 from workers.reprocess import reprocess
 from workers.settings import Settings
@@ -82,6 +83,31 @@ def test_reports_without_a_trusted_date_join_the_dated_event(database: Database)
     run_documents(database, docs, max_attempts=3)
     (call,) = calls(database)
     assert call.num_articles == 2 and call.event_date.isoformat() == "2024-05-06"
+
+
+def test_a_stored_key_is_read_only_for_the_days_a_report_could_join(database: Database) -> None:
+    docs = add_documents(
+        database,
+        [
+            call_article("اتصال في أيار", 1),
+            call_article("اتصال في أيلول", 2, when="يوم الخميس"),
+            call_article("الاتصال نفسه في أيلول", 3, when="يوم الخميس"),
+            call_article("اتصال", 4),
+        ],
+    )
+    for doc_id, day in zip(docs, ["2024-05-06", "2024-09-20", "2024-09-20"], strict=False):
+        set_meta(database, doc_id, source="تاس", published_at=f"{day}T09:00:00Z")
+    for doc_id in docs[:3]:  # one batch each: the later ones look the earlier up in the store
+        run_documents(database, [doc_id], max_attempts=3)
+    may, september = sorted(calls(database), key=lambda e: e.event_date)
+    assert (may.num_articles, september.num_articles) == (1, 2)
+    with database.session() as session:
+        read = store._candidates(session, {("CONSULT", "KAZ,RUS"): [["2024-09-18", "2024-09-20"]]})
+        unbounded = store._candidates(session, {("CONSULT", "KAZ,RUS"): [["2024-09-19", "2024-09-19"], None]})
+    assert [event_id for event_id, _ in read[("CONSULT", "KAZ,RUS")]] == [september.id]
+    assert {event_id for event_id, _ in unbounded[("CONSULT", "KAZ,RUS")]} == {may.id, september.id}
+    run_documents(database, [docs[3]], max_attempts=3)  # no date: it may join either, the larger one
+    assert sorted(e.num_articles for e in calls(database)) == [1, 3]
 
 
 def test_one_event_reported_by_eight_outlets_at_the_same_moment_is_one_row(database: Database) -> None:

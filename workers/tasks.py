@@ -6,6 +6,7 @@ import logging
 from functools import lru_cache
 
 from celery import Task, shared_task
+from celery.signals import worker_init
 
 from db.session import Database
 from workers.errors import ConfigurationError
@@ -17,12 +18,20 @@ from workers.retry import TRANSIENT_ERRORS, backoff, claim_attempts
 from workers.settings import Settings
 from workers.status import TaskName
 from workers.task_labels import describe_documents
+from workers.warm import warm_up_before_fork
 
 log = logging.getLogger(__name__)
 
 # Retries of a whole message for transient errors (database or broker away). Past this the message is
 # dropped and the reconciler sends the documents again once things are back.
 MAX_TRANSIENT_RETRIES = 8
+
+
+@worker_init.connect
+def _load_before_fork(**_: object) -> None:
+    """In the worker's main process, before the pool forks: the pool processes share what it loads."""
+    events = warm_up_before_fork()
+    log.debug("stages loaded before the pool starts (warm-up article: %d event(s))", events)
 
 
 @lru_cache(maxsize=4)

@@ -32,12 +32,12 @@ copy now.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from datasketch import LeanMinHash
 from sqlalchemy import and_, bindparam, delete, exists, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -47,7 +47,7 @@ from db.models import Article, ArticleBand, ArticleDuplicate
 from workers.clean import PublishedSource
 from workers.dedupe.decision import decide, may_link, passage
 from workers.dedupe.facts import FactComparison, StoryFacts, compare_facts, story_facts
-from workers.dedupe.minhash import band_hashes, estimate, from_bytes
+from workers.dedupe.minhash import Signature, band_hashes, estimate, from_bytes
 from workers.status import DuplicateMethod
 
 __all__ = ["ArticleKey", "DuplicateVerdict", "Published", "deduplicate", "trusted_publication"]
@@ -79,9 +79,9 @@ class ArticleKey:
 
     article_id: int
     text_hash: str
-    minhash: LeanMinHash | None
+    minhash: Signature | None
     published: Published | None = None
-    lead: LeanMinHash | None = None
+    lead: Signature | None = None
 
 
 @dataclass(frozen=True)
@@ -266,9 +266,7 @@ class _Plan:
     def _facts(self, article_id: int) -> StoryFacts:
         found = self.facts.get(article_id)
         if found is None:
-            text = self.texts[article_id]
-            found = story_facts(text.title, text.body, dateline=text.dateline, agency=text.agency)
-            self.facts[article_id] = found
+            found = self.facts[article_id] = _story_facts(article_id, self.texts[article_id])
         return found
 
     def _repoint(self, match: DuplicateVerdict, original: int) -> None:
@@ -343,6 +341,25 @@ class _Plan:
             ids, numbers, hashes = (list(column) for column in zip(*rows, strict=True))
             session.execute(_INDEX, {"ids": ids, "bands": numbers, "hashes": hashes})
         return self.verdicts
+
+
+# A stored article is a candidate of many later ones (the stories of a busy day): its facts are kept
+# per process, by article and by what they are read from (a reprocessed text is read again), so each
+# text is read once, not once per batch it meets. The key holds no text: 2,048 facts are a few MB.
+_FACTS_KEPT = 2048
+_facts_of: OrderedDict[tuple[int, int], StoryFacts] = OrderedDict()
+
+
+def _story_facts(article_id: int, text: _Text) -> StoryFacts:
+    key = (article_id, hash(text))
+    found = _facts_of.get(key)
+    if found is not None:
+        _facts_of.move_to_end(key)
+        return found
+    found = _facts_of[key] = story_facts(text.title, text.body, dateline=text.dateline, agency=text.agency)
+    if len(_facts_of) > _FACTS_KEPT:
+        _facts_of.popitem(last=False)
+    return found
 
 
 def _decided_by_hash(session: Session, hashes: list[str], given: list[int]) -> dict[str, int]:

@@ -6,6 +6,13 @@ Three-word shingles of that text, MinHashed with a fixed seed, estimate the Jacc
 articles. The LSH index cuts a signature into BANDS bands of ROWS values; two articles that agree on
 every value of one band are candidates, and a candidate is confirmed by its estimated similarity.
 
+The signature is computed here with numpy, by the scheme datasketch 2.0 calls "affine32" (SHA-1's first 32
+bits of each shingle, MurmurHash3's finaliser, then h -> a*h + b mod 2^32 with odd a): the same values bit
+for bit, as `tests/test_dedupe_minhash.py` checks against datasketch itself. The scheme is fixed here
+because stored signatures and band rows must compare with tomorrow's: datasketch 1.x computes another
+scheme by default, and importing datasketch loads SciPy (about 60 MB a process) for its LSH classes, which
+the stage does not use.
+
 A short wire item that is the lead of a longer story shares little of the longer text (similarity 0.05-0.3)
 but most of its opening. A second signature, of the first LEAD_WORDS words only (`lead_signature`), is cut
 into LEAD_BANDS more bands, so that such pairs are candidates too; the decision then reads how much of the
@@ -19,7 +26,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 __all__ = [
     "BANDS",
@@ -29,6 +35,7 @@ __all__ = [
     "NUM_PERM",
     "ROWS",
     "SHINGLE_WORDS",
+    "Signature",
     "Similarity",
     "band_hashes",
     "estimate",
@@ -59,6 +66,52 @@ LEAD_BANDS = 30
 LEAD_ROWS = 3
 
 
+_EMPTY = np.uint32(0xFFFFFFFF)  # a value no shingle is given below: the signature of nothing
+
+
+def _permutations(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, count, dtype=np.uint32) * np.uint32(2) + np.uint32(1)  # odd
+    b = generator.randint(0, 1 << 32, count, dtype=np.uint32)
+    return a, b
+
+
+_A, _B = _permutations(_SEED, NUM_PERM)
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser: spreads the bits of each value (a bijection)."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
+
+
+@dataclass(frozen=True, eq=False)
+class Signature:
+    """A MinHash signature: for each of NUM_PERM permutations, the least permuted shingle hash."""
+
+    hashvalues: np.ndarray  # NUM_PERM uint32 values
+
+    def is_empty(self) -> bool:
+        """Whether the text had no shingle (every value still the empty mark)."""
+        return bool(np.all(self.hashvalues == _EMPTY))
+
+
+def _minhash(items: list[bytes]) -> Signature:
+    if not items:
+        return Signature(np.full(NUM_PERM, _EMPTY, dtype=np.uint32))
+    hashes = np.fromiter(
+        (int.from_bytes(hashlib.sha1(item).digest()[:4], "little") for item in items),
+        dtype=np.uint32,
+        count=len(items),
+    )
+    permuted = _fmix32(hashes).reshape(-1, 1) * _A + _B  # wraps modulo 2^32
+    return Signature(permuted.min(axis=0))
+
+
 @dataclass(frozen=True)
 class Similarity:
     value: float  # estimated Jaccard similarity of the two articles' shingle sets, 0..1
@@ -73,19 +126,17 @@ def shingles(normalized_text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
 
 
-def signature(normalized_text: str) -> LeanMinHash:
+def signature(normalized_text: str) -> Signature:
     """The MinHash signature of a text: NUM_PERM 32-bit values, comparable across processes."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=_SEED)
-    minhash.update_batch(sorted(shingles(normalized_text)))
-    return LeanMinHash(minhash)
+    return _minhash(sorted(shingles(normalized_text)))
 
 
-def lead_signature(normalized_text: str) -> LeanMinHash:
+def lead_signature(normalized_text: str) -> Signature:
     """The MinHash signature of a text's opening, its first LEAD_WORDS words."""
     return signature(" ".join(_WORDS.findall(normalized_text)[:LEAD_WORDS]))
 
 
-def to_bytes(minhash: LeanMinHash) -> bytes:
+def to_bytes(minhash: Signature) -> bytes:
     """The stored form of a signature: NUM_PERM little-endian 32-bit values (512 bytes)."""
     return bytes(minhash.hashvalues.astype("<u4").tobytes())
 
@@ -103,7 +154,7 @@ def estimate(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def band_hashes(minhash: LeanMinHash, lead: LeanMinHash | None = None) -> list[int]:
+def band_hashes(minhash: Signature, lead: Signature | None = None) -> list[int]:
     """The LSH buckets of an article: those of its signature's BANDS bands, then those of its opening's
     LEAD_BANDS bands when `lead` is given; each a signed 64-bit hash of the band's number and values."""
     hashes = _buckets(minhash, range(BANDS), ROWS)
@@ -112,7 +163,7 @@ def band_hashes(minhash: LeanMinHash, lead: LeanMinHash | None = None) -> list[i
     return hashes
 
 
-def _buckets(minhash: LeanMinHash, numbers: range, rows: int) -> list[int]:
+def _buckets(minhash: Signature, numbers: range, rows: int) -> list[int]:
     values = minhash.hashvalues.astype("<u4")
     hashes = []
     for i, band in enumerate(numbers):

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text, tuple_, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger
+from sqlalchemy.types import BigInteger, Text
 
 from db.models import Event as EventRow
 from db.models import EventMention
@@ -44,6 +44,23 @@ _PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
 _LOCK = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(:keys) AS key").bindparams(
     bindparam("keys", type_=ARRAY(BigInteger))
 )
+# The events of the wanted keys (with their mentions' details) but those with a mention whose date
+# window lies wholly outside the key's span of days (low and high NULL: no bound). Windows are ISO days.
+_CANDIDATES = text(
+    """
+    SELECT e.type, e.participants, e.id, m.details
+    FROM unnest(:types, :participants, :lows, :highs) AS w(type, participants, low, high)
+    JOIN events e ON e.type = w.type AND e.participants = w.participants
+    LEFT JOIN event_mentions m ON m.event_id = e.id
+    WHERE w.low IS NULL OR NOT EXISTS (
+        SELECT 1 FROM event_mentions o
+        WHERE o.event_id = e.id
+          AND jsonb_typeof(o.details -> 'window') = 'array'
+          AND (o.details -> 'window' ->> 1 < w.low OR o.details -> 'window' ->> 0 > w.high)
+    )
+    ORDER BY e.id, m.id
+    """
+).bindparams(*(bindparam(name, type_=ARRAY(Text)) for name in ("types", "participants", "lows", "highs")))
 # Core tables: bulk statements, without the ORM's bookkeeping of the objects a statement touches.
 _EVENTS = cast(Table, EventRow.__table__)
 _MENTIONS = cast(Table, EventMention.__table__)
@@ -225,11 +242,14 @@ def replace_events(session: Session, articles: Sequence[ArticleEvents]) -> set[i
     for row in previous:
         before.setdefault(row.article_id, set()).add(row.event_id)
     touched = {row.event_id for row in previous}
-    candidates = _candidates(session, {(event.type, key) for _, event, key in keyed})
+    details_of = [_details(event, article.published) for article, event, _ in keyed]
+    wanted: dict[tuple[str, str], list[list[str] | None]] = {}
+    for (_, event, key), details in zip(keyed, details_of, strict=True):
+        wanted.setdefault((event.type, key), []).append(details["window"])
+    candidates = _candidates(session, wanted)
     new_events: list[dict[str, Any]] = []  # created in one statement below; -1, -2 … stand for them
     mentions: list[dict[str, Any]] = []
-    for article, event, key in keyed:
-        details = _details(event, article.published)
+    for (article, event, key), details in zip(keyed, details_of, strict=True):
         options = candidates.setdefault((event.type, key), [])
         chosen = _choose(options, details, before.get(article.article_id, set()))
         if chosen is None:
@@ -309,23 +329,40 @@ def _mention_key(mention: Any) -> tuple[Any, ...]:
 
 
 def _candidates(
-    session: Session, keys: set[tuple[str, str]]
+    session: Session, wanted: Mapping[tuple[str, str], list[list[str] | None]]
 ) -> dict[tuple[str, str], list[tuple[int, list[dict[str, Any]]]]]:
-    """Stored events with these (type, participants) keys, each with the details of its mentions."""
-    if not keys:
+    """Stored events with these (type, participants) keys that could take one of the reports, each with
+    the details of its mentions.
+
+    `wanted` gives each key the date windows of the reports looking for it. An event one of whose
+    mentions has a window that none of them overlaps can never agree with them (`_dates_agree`), so it
+    is not read: a key reported for years (Saudi Arabia consulting the United States) costs the events
+    of its days, not of all time. A report without a window agrees with any date, and reads every event.
+    """
+    if not wanted:
         return {}
+    keys = sorted(wanted)
+    bounds = [_span(wanted[key]) for key in keys]
+    parameters = {
+        "types": [key[0] for key in keys],
+        "participants": [key[1] for key in keys],
+        "lows": [None if span is None else span[0] for span in bounds],
+        "highs": [None if span is None else span[1] for span in bounds],
+    }
     events: dict[tuple[str, str], dict[int, list[dict[str, Any]]]] = {key: {} for key in keys}
-    rows = session.execute(
-        select(EventRow.type, EventRow.participants, EventRow.id, EventMention.details)
-        .outerjoin(EventMention, EventMention.event_id == EventRow.id)
-        .where(tuple_(EventRow.type, EventRow.participants).in_(sorted(keys)))
-        .order_by(EventRow.id, EventMention.id)
-    ).all()
-    for event_type, participants, event_id, details in rows:
+    for event_type, participants, event_id, details in session.execute(_CANDIDATES, parameters):
         reports = events[(event_type, participants)].setdefault(event_id, [])
         if details is not None:
             reports.append(details)
     return {key: list(found.items()) for key, found in events.items()}
+
+
+def _span(windows: list[list[str] | None]) -> tuple[str, str] | None:
+    """The days any of the windows covers, or None when one of them is unbounded."""
+    if any(window is None for window in windows):
+        return None
+    bounded = cast(list[list[str]], windows)
+    return min(window[0] for window in bounded), max(window[1] for window in bounded)
 
 
 def _choose(
@@ -383,6 +420,14 @@ def _specificity(location: dict[str, Any] | None) -> int:
     return 2 if location.get("geonameid") else 1
 
 
+# The columns `refresh_events` computes: what `_best` gives, and the counts.
+_SHOWN = (
+    "mode", "score", "actors", "recipients", "context", "lexicon_version", "evidence", "event_date",
+    "date_precision", "location_name", "location_country", "latitude", "longitude", "geonameid",
+    "num_mentions", "num_articles", "num_sources", "first_seen", "last_seen", "source_urls",
+)  # fmt: skip
+
+
 def _best(reports: list[tuple[int, float, str, dict[str, Any], str]]) -> dict[str, Any]:
     """The row an event shows, from its reports (mention id, confidence, lexicon version, details,
     sentence): the most precise trustworthy date, the most specific place, the most confident report's
@@ -430,9 +475,16 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
         return
     # Lock the rows (in id order; NO KEY UPDATE, so inserting mentions that refer to them never waits):
     # a concurrent refresh of the same events waits, then sees our mentions.
-    session.execute(
-        select(EventRow.id).where(EventRow.id.in_(ids)).order_by(EventRow.id).with_for_update(key_share=True)
-    )
+    # The rows as they are now, read under the locks (a Core select of the shown columns: no ORM objects).
+    current = {
+        row.id: row
+        for row in session.execute(
+            select(_EVENTS.c.id, *(_EVENTS.c[name] for name in _SHOWN))
+            .where(_EVENTS.c.id.in_(ids))
+            .order_by(_EVENTS.c.id)
+            .with_for_update(key_share=True)
+        )
+    }
     counts = {row.event_id: row for row in session.execute(_COUNTS, {"ids": ids})}
     orphans = [event_id for event_id in ids if event_id not in counts]
     if orphans:
@@ -451,10 +503,6 @@ def refresh_events(session: Session, event_ids: Iterable[int]) -> None:
         reports.setdefault(mention.event_id, []).append(
             (mention.id, mention.confidence, mention.lexicon_version, mention.details, mention.sentence)
         )
-    current = {
-        row.id: row
-        for row in session.execute(select(EventRow).where(EventRow.id.in_(list(counts)))).scalars()
-    }
     changed: list[dict[str, Any]] = []
     for event_id, count in counts.items():
         wanted = _best(reports[event_id]) | {
