@@ -23,8 +23,8 @@ window.marsadReady = (async function () {
   const quadNames = Object.fromEntries(data.quads.map((q) => [q.quad, q.name]));
   const quadColours = Object.fromEntries(data.quads.map((q) => [q.quad, q.colour]));
 
-  // Arabic letters folded as the extractor folds them (no diacritics or tatweel; one alef, yeh, heh), so
-  // that typing سورية finds سوريا's row only when it should, and أ finds ا.
+  // Arabic folded as the extractor folds it (no diacritics or tatweel; one alef, yeh, heh), so that
+  // typing عمان finds عمّان and اسرائيل finds إسرائيل.
   function fold(text) {
     return text
       .toLowerCase()
