@@ -24,9 +24,16 @@ COMMANDS = sorted(
 
 def test_the_documented_commands_are_all_there() -> None:
     documented = {"up", "watch", "worker", "beat", "flower", "ingest", "status", "clean", "extract", "eval"}
-    assert documented | {"similar", "duplicates", "events", "reprocess", "db", "health", "metrics"} <= set(
-        COMMANDS
-    )
+    assert documented | {
+        "similar",
+        "duplicates",
+        "events",
+        "report",
+        "reprocess",
+        "db",
+        "health",
+        "metrics",
+    } <= set(COMMANDS)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -95,6 +95,7 @@ RUNS = {
     "unknown country": ["--country", "Atlantis"],
     "unknown actor": ["--actor", "Narnia"],
     "table at 80 columns": [],
+    "geojson": ["--format", "geojson"],
 }  # fmt: skip
 # The console width of each run: wide, so that the table tests read whole cells, unless named here.
 WIDTH = {"table at 80 columns": 80}
@@ -150,6 +151,19 @@ def test_events_json_is_one_array_of_v_events_rows_newest_first(runs: dict[str, 
     assert "اتهمت" in accuse["evidence"]
     assert accuse["location_name"] == "Damascus"
     assert accuse["first_seen"].startswith("20")  # an ISO time
+
+
+def test_events_geojson_is_a_feature_collection_of_the_located_events(runs: dict[str, Any]) -> None:
+    collection = json.loads(output(runs, "geojson"))
+    located = [e for e in json.loads(output(runs, "json")) if e["latitude"] is not None]
+    assert collection["type"] == "FeatureCollection"
+    assert [f["id"] for f in collection["features"]] == [e["event_id"] for e in located]
+    assert len(located) == 3  # Damascus, Rabat, Cairo; the call has no place
+    for feature, event in zip(collection["features"], located, strict=True):
+        assert feature["type"] == "Feature"
+        point = [event["longitude"], event["latitude"]]  # GeoJSON's order
+        assert feature["geometry"] == {"type": "Point", "coordinates": point}
+        assert feature["properties"] == event  # the fields of the other formats
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import sys
 import threading
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -606,87 +606,145 @@ class ListFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    GEOJSON = "geojson"
 
 
-@app.command()
-def events(
-    since: Annotated[
-        str | None,
-        typer.Option("--since", metavar="DATE", help="Only events on or after this day (YYYY-MM-DD)."),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option("--until", metavar="DATE", help="Only events on or before this day (YYYY-MM-DD)."),
-    ] = None,
-    types: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--type",
-            metavar="TYPE",
-            help="Only this PLOVER type (CONSULT, ASSAULT, ...; any case): repeat it, or separate by commas.",
-        ),
-    ] = None,
-    actor: Annotated[
-        str | None,
-        typer.Option(
-            "--actor",
-            metavar="CODE|NAME",
-            help="Only events with this actor or recipient: a state or organisation code (RUS, NATO, UNK) "
-            "or a name in English or Arabic (Russia, الناتو).",
-        ),
-    ] = None,
-    country: Annotated[
-        str | None,
-        typer.Option(
-            "--country",
-            metavar="CODE|NAME",
-            help="Only events located in this country: an ISO alpha-3 code (SYR) or a name in English or "
-            "Arabic (Syria, سوريا).",
-        ),
-    ] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Events to list, newest first.")] = 50,
-    output: Annotated[
-        ListFormat,
-        typer.Option("--format", help="table: for reading; json: one array of objects; csv: with a header."),
-    ] = ListFormat.TABLE,
-) -> None:
-    """Stored events, one row per real-world event (v_events), newest event date first."""
-    from db.session import Database
-    from workers.events_query import (
-        EventFilters,
-        event_types,
-        events_json,
-        list_events,
-        parse_day,
-        write_events_csv,
-    )
-    from workers.events_table import events_table
+# The filters `marsad events` and `marsad report` share.
+Since = Annotated[
+    str | None, typer.Option("--since", metavar="DATE", help="Only events on or after this day (YYYY-MM-DD).")
+]
+Until = Annotated[
+    str | None,
+    typer.Option("--until", metavar="DATE", help="Only events on or before this day (YYYY-MM-DD)."),
+]
+Types = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--type",
+        metavar="TYPE",
+        help="Only this PLOVER type (CONSULT, ASSAULT, ...; any case): repeat it, or separate by commas.",
+    ),
+]
+Actor = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        metavar="CODE|NAME",
+        help="Only events with this actor or recipient: a state or organisation code (RUS, NATO, UNK) "
+        "or a name in English or Arabic (Russia, الناتو).",
+    ),
+]
+Country = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        metavar="CODE|NAME",
+        help="Only events located in this country: an ISO alpha-3 code (SYR) or a name in English or "
+        "Arabic (Syria, سوريا).",
+    ),
+]
 
-    filters = EventFilters(
+
+def _event_filters(
+    since: str | None,
+    until: str | None,
+    types: list[str] | None,
+    actor: str | None,
+    country: str | None,
+    **rest: Any,
+) -> Any:
+    from workers.events_query import EventFilters, event_types, parse_day
+
+    return EventFilters(
         since=parse_day(since, "--since"),
         until=parse_day(until, "--until"),
         types=event_types(types or []),
         actor=actor,
         country=country,
-        limit=limit,
+        **rest,
     )
+
+
+def _stored_events(read: Callable[[Any], Any]) -> Any:
+    """`read(database)` on the configured database, its schema checked; the services closed after."""
+    from db.session import Database
+
     settings = _settings()
     services = _services(settings)
     try:
         _ensure_schema(services.database_url)
-        found = list_events(Database(services.database_url, pool_size=1), filters)
+        return read(Database(services.database_url, pool_size=1))
     finally:
         services.close()
+
+
+@app.command()
+def events(
+    since: Since = None,
+    until: Until = None,
+    types: Types = None,
+    actor: Actor = None,
+    country: Country = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Events to list, newest first.")] = 50,
+    output: Annotated[
+        ListFormat,
+        typer.Option(
+            "--format",
+            help="table: for reading; json: one array of objects; csv: with a header; geojson: a "
+            "FeatureCollection of the events with coordinates (QGIS, kepler.gl).",
+        ),
+    ] = ListFormat.TABLE,
+) -> None:
+    """Stored events, one row per real-world event (v_events), newest event date first."""
+    from workers.atlas import events_geojson
+    from workers.events_query import events_json, list_events, write_events_csv
+    from workers.events_table import events_table
+
+    located = output is ListFormat.GEOJSON
+    filters = _event_filters(since, until, types, actor, country, located=located, limit=limit)
+    found = _stored_events(lambda database: list_events(database, filters))
     if output is ListFormat.JSON:
         print(events_json(found))
         return
     if output is ListFormat.CSV:
         write_events_csv(found, sys.stdout)
         return
+    if output is ListFormat.GEOJSON:
+        print(events_geojson(found))
+        return
     if not found:
         console.print("no events match")
         return
     console.print(events_table(found, console.width))
+
+
+@app.command()
+def report(
+    since: Since = None,
+    until: Until = None,
+    types: Types = None,
+    actor: Actor = None,
+    country: Country = None,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="At most this many events, newest first (default: all)."),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The HTML file to write (replaced if it exists).")
+    ] = Path("report.html"),
+) -> None:
+    """An HTML report of the stored events that pass the filters (all of them unless --limit), in one file
+    that needs no network: a map, events a day, top dyads and actors, a table to sort and filter, and
+    coverage."""
+    from workers.atlas import write_report
+
+    filters = _event_filters(since, until, types, actor, country, limit=limit)
+    written = _stored_events(lambda database: write_report(database, filters, output))
+    console.print(
+        f"wrote {escape(str(written.path))}: {written.events:,} events, {written.located:,} of them on the "
+        f"map; {written.size_bytes / 1e6:.1f} MB",
+        highlight=False,
+    )
 
 
 @app.command("eval")

@@ -53,14 +53,15 @@ UNKNOWN_ACTOR = "UNK"  # the code of an actor the article does not name (EVENTS.
 class EventFilters:
     """Which events to list. Dates are inclusive; types are upper case; `actor` and `country` are a code
     (any case) or a name in English or Arabic, as `actor_code` and `country_code` take them; empty means
-    any."""
+    any. `located`: only events with coordinates. `limit` None: every event that passes."""
 
     since: date | None = None
     until: date | None = None
     types: tuple[str, ...] = ()
     actor: str | None = None
     country: str | None = None
-    limit: int = 50
+    located: bool = False
+    limit: int | None = 50
 
 
 def parse_day(value: str | None, option: str) -> date | None:
@@ -113,10 +114,12 @@ def list_events(database: Database, filters: EventFilters) -> list[dict[str, Any
         conditions.append(actor_condition)
     if filters.country is not None:
         conditions.append("location_country = :country")
+    if filters.located:
+        conditions.append("latitude IS NOT NULL AND longitude IS NOT NULL")
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     statement = text(
         f"SELECT {', '.join(COLUMNS)} FROM v_events {where} "
-        "ORDER BY event_date DESC NULLS LAST, event_id DESC LIMIT :limit"
+        "ORDER BY event_date DESC NULLS LAST, event_id DESC LIMIT :limit"  # LIMIT NULL: no limit
     )
     if filters.types:
         statement = statement.bindparams(bindparam("types", expanding=True))

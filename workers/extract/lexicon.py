@@ -411,6 +411,16 @@ def _load_organizations(builder: _Builder, lexicon: Lexicon) -> None:
         _add_excludes(builder, entry, where)
 
 
+def code_names() -> dict[str, str]:
+    """The English name of every state and organisation code (countries.yaml, organizations.yaml), as the
+    lexicon names them, without building the lexicon."""
+    names: dict[str, str] = {}
+    for file, key in (("countries.yaml", "countries"), ("organizations.yaml", "organizations")):
+        for code, entry in (_yaml(LEXICON_DIR / file).get(key) or {}).items():
+            names[code] = entry.get("name") or code
+    return names
+
+
 def _date(value: Any, where: str) -> date | None:
     if value is None:
         return None
