@@ -45,7 +45,8 @@ _LOCK = text("SELECT count(pg_advisory_xact_lock(key)) FROM unnest(:keys) AS key
     bindparam("keys", type_=ARRAY(BigInteger))
 )
 # The events of the wanted keys (with their mentions' details) but those with a mention whose date
-# window lies wholly outside the key's span of days (low and high NULL: no bound). Windows are ISO days.
+# window lies wholly outside the key's span of days (low and high NULL: no bound). Windows are ISO days,
+# compared byte by byte (COLLATE "C"), as Python compares them, whatever the database's collation.
 _CANDIDATES = text(
     """
     SELECT e.type, e.participants, e.id, m.details
@@ -56,7 +57,8 @@ _CANDIDATES = text(
         SELECT 1 FROM event_mentions o
         WHERE o.event_id = e.id
           AND jsonb_typeof(o.details -> 'window') = 'array'
-          AND (o.details -> 'window' ->> 1 < w.low OR o.details -> 'window' ->> 0 > w.high)
+          AND ((o.details -> 'window' ->> 1) COLLATE "C" < w.low
+               OR (o.details -> 'window' ->> 0) COLLATE "C" > w.high)
     )
     ORDER BY e.id, m.id
     """
