@@ -42,25 +42,14 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.corpus import article  # noqa: E402
+from bench.e2e_pipeline import fresh_database  # noqa: E402
 from bench.events_query import fill  # noqa: E402
-from db.migrate import upgrade  # noqa: E402
 from db.session import Database  # noqa: E402
 from tests.browser import Chromium, chromium_binary  # noqa: E402
 
 PG = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 NAME = "marsad_bench_report"
 POOL = REPO.parent / "shared" / "dev" / "pool.jsonl.gz"  # real articles, read here, never copied
-
-
-def fresh_database() -> str:
-    with psycopg.connect(PG, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {NAME}")
-    libpq = PG.rsplit("/", 1)[0] + f"/{NAME}"
-    database = Database(libpq.replace("postgresql://", "postgresql+psycopg://"), pool_size=1)
-    upgrade(database)
-    database.dispose()
-    return libpq
 
 
 def sentences(count: int) -> tuple[list[str], str]:
@@ -185,7 +174,7 @@ def main() -> None:
         f"Python {platform.python_version()}, {os.cpu_count()} cores, {chromium.stdout.strip()}; "
         f"commit {commit.stdout.strip()}; {time.strftime('%Y-%m-%d')}"
     )
-    libpq = fresh_database()
+    libpq = fresh_database(PG, NAME)
     folder = Path(tempfile.mkdtemp(prefix="marsad-report-bench-"))
     page = folder / "report.html"
     try:
