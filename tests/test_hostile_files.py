@@ -138,7 +138,12 @@ def test_watcher_rejects_a_fifo_without_opening_it_and_goes_on(
     os.mkfifo(inbox / "pipe.txt")
     time.sleep(0.5)
     (inbox / "after.txt").write_text(ARTICLES["visit"], encoding="utf-8")
-    wait_until(lambda: len(rows(database)) == 2, 20, "FIFO refused and the next file read")
+    # Each row commits as received before its file moves: wait for both outcomes, not for the rows.
+    wait_until(
+        lambda: [r.status != "received" for r in rows(database)] == [True, True],
+        20,
+        "FIFO refused and the next file read",
+    )
     by_name = {r.name: r for r in rows(database)}
     assert (by_name["pipe.txt"].status, by_name["pipe.txt"].reason) == ("rejected", "not_regular_file")
     assert by_name["after.txt"].status == "processed"
@@ -157,7 +162,9 @@ def test_watcher_refuses_symbolic_links_out_of_the_inbox(
     (inbox / "secret.txt").symlink_to(secret)
     (inbox / "folder").symlink_to(outside / "folder", target_is_directory=True)
     watching(processes)
-    wait_until(lambda: len(rows(database)) == 3, 20, "three links refused")
+    wait_until(
+        lambda: [r.status != "received" for r in rows(database)] == [True] * 3, 20, "three links refused"
+    )
     assert {(r.name, r.status, r.reason, r.size_bytes > 1000) for r in rows(database)} == {
         ("passwd.txt", "rejected", "symlink", False),
         ("secret.txt", "rejected", "symlink", False),
@@ -224,8 +231,9 @@ def test_watcher_handles_two_files_of_a_255_byte_name(
     (inbox / name).write_bytes(b"")  # refused: empty
     wait_until(lambda: rows(database), 20, "first file refused")
     (inbox / name).write_text(ARTICLES["call"], encoding="utf-8")
-    wait_until(lambda: len(rows(database)) == 2, 20, "second file read")
-    time.sleep(1.0)
+    wait_until(
+        lambda: [r.status != "received" for r in rows(database)] == [True, True], 20, "second file read"
+    )
     first, second = rows(database)
     assert (first.status, first.reason, second.status, second.documents_count) == (
         "rejected",
